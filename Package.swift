@@ -1,0 +1,74 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Aegis: one daemon (`aegisd`) holding a purple team's ATT&CK coverage,
+/// reachable over ZeroMQ + MessagePack. Layers are targets; see
+/// ../shared/ARCHITECTURE.md and README.md.
+let package = Package(
+    name: "aegis",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "aegisd", targets: ["aegisd"]),
+        .executable(name: "aegisctl", targets: ["aegisctl"]),
+        .executable(name: "aegis-bench", targets: ["aegis-bench"]),
+        .library(name: "AegisClient", targets: ["AegisClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries, each imported by exactly one wrapper target.
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CMsgPack", pkgConfig: "msgpack", providers: [.apt(["libmsgpack-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+
+        // Entities, value objects, domain errors and events, port protocols.
+        .target(name: "AegisDomain"),
+        // Use cases; talks to ports only.
+        .target(name: "AegisApp", dependencies: ["AegisDomain"]),
+        // SQL behind the ports: SQLite (embedded) and PostgreSQL (libpq).
+        .target(name: "AegisStore", dependencies: ["AegisDomain", "CSQLite", "CLibPQ"]),
+        // MessagePack codec over msgpack-c, envelope, error codes.
+        .target(name: "AegisWire", dependencies: ["CMsgPack"]),
+        // A small Swift wrapper over libzmq.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
+        // RPC router, method table, worker pool, auth, event publisher.
+        .target(name: "AegisServer", dependencies: [
+            "AegisApp", "AegisStore", "AegisWire", "ZeroMQ", "CSodium",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Synchronous RPC client used by aegisctl, plugins and the benchmark.
+        .target(name: "AegisClient", dependencies: ["AegisWire", "ZeroMQ"]),
+
+        .executableTarget(name: "aegisd", dependencies: [
+            "AegisServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .executableTarget(name: "aegisctl", dependencies: [
+            "AegisClient",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "aegis-bench", dependencies: [
+            "AegisClient", "ZeroMQ",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "AegisDomainTests", dependencies: ["AegisDomain"]),
+        .testTarget(name: "AegisWireTests", dependencies: ["AegisWire"]),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
+        .testTarget(name: "AegisStoreTests", dependencies: ["AegisStore", "AegisApp", "AegisDomain"]),
+        .testTarget(name: "AegisAppTests", dependencies: ["AegisApp", "AegisDomain"]),
+        .testTarget(name: "AegisServerTests", dependencies: [
+            "AegisServer", "AegisClient", "AegisWire", "ZeroMQ",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "AegisCLITests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,41 @@
+/// What a principal may do. The method-by-role policy lives in one table
+/// in AegisApp.
+public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
+    case admin
+    case redLead = "red_lead"
+    case redOperator = "red_operator"
+    case blueLead = "blue_lead"
+    case blueAnalyst = "blue_analyst"
+    case viewer
+
+    public static func < (lhs: Role, rhs: Role) -> Bool {
+        (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)
+    }
+}
+
+/// Who is calling: resolved from the request's `auth` by the server.
+public struct Principal: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case apiKey = "api_key"
+        case user
+        case plugin
+    }
+
+    public var kind: Kind
+    /// The API key's or user's id.
+    public var id: String
+    public var name: String
+    public var roles: Set<Role>
+
+    public init(kind: Kind, id: String, name: String, roles: Set<Role>) {
+        self.kind = kind
+        self.id = id
+        self.name = name
+        self.roles = roles
+    }
+
+    public func has(_ role: Role) -> Bool { roles.contains(role) }
+
+    /// The value recorded as an event's or audit row's actor.
+    public var actorID: String { "\(kind.rawValue):\(id)" }
+}

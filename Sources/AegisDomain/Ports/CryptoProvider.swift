@@ -1,0 +1,23 @@
+import Foundation
+
+/// Hashing and randomness, provided by libsodium in the daemon.
+public protocol CryptoProvider: Sendable {
+    /// SHA-256 of `data`, lower-case hex.
+    func sha256Hex(_ data: Data) -> String
+    /// `count` cryptographically random bytes.
+    func randomBytes(_ count: Int) -> [UInt8]
+}
+
+extension CryptoProvider {
+    /// A random secret token: `prefix` then 32 random bytes, base64url.
+    public func newSecret(prefix: String) -> String {
+        prefix + Data(randomBytes(32)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// A random identifier: `prefix` then 16 random bytes, hex.
+    public func newID(prefix: String) -> String {
+        prefix + randomBytes(16).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+
+/// An uploaded file ready to be read by an importer.
+public struct UploadedFile: Sendable {
+    public var name: String
+    public var content: Data
+    public init(name: String, content: Data) {
+        self.name = name
+        self.content = content
+    }
+}
+
+/// Where chunked uploads collect before they are committed. Files arrive
+/// by name, in order, each chunk at the offset the client claims.
+public protocol UploadStaging: Sendable {
+    /// Starts an upload of at most `maxBytes` in all; returns its id.
+    func begin(purpose: String, maxBytes: Int64) throws -> String
+    /// Appends `data` to `file` at `offset`, which must equal the bytes
+    /// already received for that file. Returns the file's new size.
+    func append(uploadID: String, file: String, offset: Int64, data: Data) throws -> Int64
+    /// The files received, in first-seen order. Content may be mapped.
+    func files(uploadID: String, purpose: String) throws -> [UploadedFile]
+    /// Removes the upload and its files.
+    func discard(uploadID: String)
+}

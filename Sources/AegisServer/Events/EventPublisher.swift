@@ -1,0 +1,119 @@
+import AegisDomain
+import AegisWire
+import Foundation
+import Logging
+import Synchronization
+import ZeroMQ
+
+/// Sends committed events from the outbox to the PUB socket, in `seq`
+/// order, from a thread that owns the socket. Woken after each commit that
+/// appended events, and polling as a fallback; remembers how far it got in
+/// the store, so events committed before a crash are published after the
+/// restart (at least once: subscribers deduplicate by `seq`).
+final class EventPublisher: @unchecked Sendable {
+    private let context: ZMQContext
+    private let endpoint: String
+    private let session: any StoreSession
+    private let watermark: PublisherWatermark
+    private let logger: Logger
+    private let condition = NSCondition()
+    private var pending = false
+    private var stopping = false
+    private let done = DispatchSemaphore(value: 0)
+    private(set) var boundEndpoint = ""
+    private var socket: ZMQSocket?
+    /// The highest `seq` sent.
+    let publishedSeq = Atomic<Int64>(0)
+
+    init(
+        context: ZMQContext, endpoint: String, session: any StoreSession, watermark: PublisherWatermark,
+        logger: Logger
+    ) {
+        self.context = context
+        self.endpoint = endpoint
+        self.session = session
+        self.watermark = watermark
+        self.logger = logger
+    }
+
+    func start() throws {
+        let socket = try ZMQSocket(context, .pub)
+        try socket.setSendHighWaterMark(100_000)
+        try socket.bind(endpoint)
+        boundEndpoint = socket.lastEndpoint
+        self.socket = socket
+        publishedSeq.store(try watermark.load(), ordering: .relaxed)
+        let thread = Thread { [self] in
+            self.run(socket)
+            self.done.signal()
+        }
+        thread.name = "aegis-publisher"
+        thread.start()
+    }
+
+    /// Called after a commit that appended events.
+    func wake() {
+        condition.lock()
+        pending = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Publishes what is committed, then stops.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+        done.wait()
+    }
+
+    private func run(_ socket: ZMQSocket) {
+        defer { socket.close() }
+        while true {
+            condition.lock()
+            if !pending && !stopping { _ = condition.wait(until: Date().addingTimeInterval(0.5)) }
+            pending = false
+            let stop = stopping
+            condition.unlock()
+            publishCommitted(socket)
+            if stop { return }
+        }
+    }
+
+    private func publishCommitted(_ socket: ZMQSocket) {
+        do {
+            var after = publishedSeq.load(ordering: .relaxed)
+            let start = after
+            while true {
+                let batch = try session.read { try $0.events.events(after: after, limit: 500) }
+                for event in batch {
+                    let body = MessagePack.encode(EventWire.body(event))
+                    try socket.send([Data(event.event.type.utf8), body])
+                    after = event.seq
+                    publishedSeq.store(after, ordering: .relaxed)
+                }
+                if batch.count < 500 { break }
+            }
+            if after != start { try watermark.save(after) }
+        } catch {
+            logger.warning("publishing events failed; will retry", metadata: ["error": .string(String(describing: error))])
+        }
+    }
+}
+
+/// Where the publisher records the last `seq` it sent. A file in the data
+/// directory, written atomically; a lost update only means some events are
+/// published twice.
+struct PublisherWatermark: Sendable {
+    let url: URL
+
+    func load() throws -> Int64 {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return 0 }
+        return Int64(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    func save(_ seq: Int64) throws {
+        try Data("\(seq)\n".utf8).write(to: url, options: .atomic)
+    }
+}

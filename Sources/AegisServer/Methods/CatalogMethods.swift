@@ -1,0 +1,127 @@
+import AegisApp
+import AegisDomain
+import Foundation
+
+/// `catalog.*`, `technique.*`, `tactic.*`, `actor.*`, `mitigation.*`.
+enum CatalogMethods {
+    static let all: [MethodHandler] = [
+        .method("catalog.import", ImportParams.self) { p, scope in
+            for (i, file) in p.files.enumerated() { try UploadName.validate(file.name, field: "files[\(i)].name") }
+            return try service(scope).importCatalog(p.files.map { UploadedFile(name: $0.name, content: $0.content) })
+        },
+        .method("catalog.import_begin") { scope in
+            ImportBegun(uploadID: try service(scope).beginImport(), maxBytes: scope.env.limits.maxCatalogBytes,
+                chunkBytes: Int64(scope.env.limits.maxFrameBytes / 2))
+        },
+        .method("catalog.import_append", ImportAppendParams.self) { p, scope in
+            ImportAppended(received: try service(scope).appendImport(uploadID: p.uploadID, file: p.name, offset: p.offset, data: p.data))
+        },
+        .method("catalog.import_commit", UploadParams.self) { p, scope in
+            try service(scope).commitImport(uploadID: p.uploadID)
+        },
+        .method("catalog.import_abort", UploadParams.self) { p, scope in
+            try service(scope).abortImport(uploadID: p.uploadID)
+            return Done()
+        },
+        .method("catalog.status") { scope in try service(scope).status() },
+        .method("technique.get", IDParams.self) { p, scope in try service(scope).technique(id: p.id) },
+        .method("technique.list", TechniqueListParams.self) { p, scope in
+            try service(scope).techniques(
+                tactic: p.tactic, platform: p.platform, text: p.q,
+                includeSubtechniques: p.includeSubtechniques ?? true, includeRevoked: p.includeRevoked ?? false,
+                limit: p.limit, cursor: p.cursor)
+        },
+        .method("tactic.list", TacticListParams.self) { p, scope in
+            ItemList(items: try service(scope).tactics(domain: p.domain))
+        },
+        .method("actor.get", IDParams.self) { p, scope in try service(scope).actor(id: p.id) },
+        .method("actor.list", ActorListParams.self) { p, scope in
+            try service(scope).actors(
+                text: p.q, kind: p.kind, includeRevoked: p.includeRevoked ?? false, limit: p.limit, cursor: p.cursor)
+        },
+        .method("mitigation.get", IDParams.self) { p, scope in try service(scope).mitigation(id: p.id) },
+    ]
+
+    private static func service(_ scope: RequestScope) -> CatalogService {
+        CatalogService(env: scope.env, context: scope.context)
+    }
+
+    // MARK: Params
+
+    struct IDParams: Decodable { var id: String }
+
+    struct ImportParams: Decodable {
+        struct File: Decodable {
+            var name: String
+            var content: Data
+        }
+        var files: [File]
+    }
+
+    struct UploadParams: Decodable {
+        var uploadID: String
+        enum CodingKeys: String, CodingKey { case uploadID = "upload_id" }
+    }
+
+    struct ImportAppendParams: Decodable {
+        var uploadID: String
+        var name: String
+        var offset: Int64
+        var data: Data
+        enum CodingKeys: String, CodingKey {
+            case name, offset, data
+            case uploadID = "upload_id"
+        }
+    }
+
+    struct TechniqueListParams: Decodable {
+        var tactic: String?
+        var platform: String?
+        var q: String?
+        var includeSubtechniques: Bool?
+        var includeRevoked: Bool?
+        var limit: Int?
+        var cursor: String?
+        enum CodingKeys: String, CodingKey {
+            case tactic, platform, q, limit, cursor
+            case includeSubtechniques = "include_subtechniques"
+            case includeRevoked = "include_revoked"
+        }
+    }
+
+    struct TacticListParams: Decodable { var domain: String? }
+
+    struct ActorListParams: Decodable {
+        var q: String?
+        var kind: ThreatActor.Kind?
+        var includeRevoked: Bool?
+        var limit: Int?
+        var cursor: String?
+        enum CodingKeys: String, CodingKey {
+            case q, kind, limit, cursor
+            case includeRevoked = "include_revoked"
+        }
+    }
+
+    // MARK: Results
+
+    struct ImportBegun: Encodable {
+        var uploadID: String
+        var maxBytes: Int64
+        /// Suggested chunk size: comfortably under the frame limit.
+        var chunkBytes: Int64
+        enum CodingKeys: String, CodingKey {
+            case uploadID = "upload_id"
+            case maxBytes = "max_bytes"
+            case chunkBytes = "chunk_bytes"
+        }
+    }
+
+    struct ImportAppended: Encodable { var received: Int64 }
+}
+
+/// `{items: [...]}` for short, unpaginated lists.
+struct ItemList<Item: Encodable & Sendable>: Encodable, Sendable { var items: [Item] }
+
+/// `{}`: done, nothing to report.
+struct Done: Encodable {}

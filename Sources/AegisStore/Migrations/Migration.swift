@@ -1,0 +1,16 @@
+/// A numbered schema change. Applied in order at start, all pending ones in
+/// one transaction, and recorded in `schema_migrations`.
+struct Migration: Sendable {
+    var version: Int
+    var name: String
+    /// SQL for SQLite; statements separated by semicolons.
+    var sqlite: String
+}
+
+/// Every migration, in order. Append; never edit one that has shipped.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "catalog", sqlite: catalogSchema),
+        Migration(version: 2, name: "api_keys_and_events", sqlite: accessAndEventsSchema),
+    ]
+}

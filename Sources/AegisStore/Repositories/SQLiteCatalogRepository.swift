@@ -1,0 +1,178 @@
+import AegisDomain
+import Foundation
+
+/// The catalog's reads on SQLite. Imports are in `SQLiteCatalogImport`.
+struct SQLiteCatalogRepository: CatalogRepository {
+    let db: SQLiteConnection
+
+    static let techniqueColumns = """
+        id, stix_id, name, description, tactics, platforms, domains, is_subtechnique, parent_id, subtechnique_ids,
+        mitigation_ids, detection_strategy_ids, revoked, deprecated, revoked_by, url, created, modified
+        """
+
+    static func technique(_ row: SQLiteStatement) -> Technique {
+        Technique(
+            id: row.text(0), stixID: row.text(1), name: row.text(2), description: row.text(3),
+            tactics: StringList.decode(row.text(4)), platforms: StringList.decode(row.text(5)),
+            domains: StringList.decode(row.text(6)), isSubtechnique: row.bool(7), parentID: row.optionalText(8),
+            subtechniqueIDs: StringList.decode(row.text(9)), mitigationIDs: StringList.decode(row.text(10)),
+            detectionStrategyIDs: StringList.decode(row.text(11)), revoked: row.bool(12), deprecated: row.bool(13),
+            revokedBy: row.optionalText(14), url: row.text(15), created: row.optionalInt(16).map(StoreTime.date),
+            modified: row.optionalInt(17).map(StoreTime.date))
+    }
+
+    func technique(id: String) throws -> Technique? {
+        try db.prepare("SELECT \(Self.techniqueColumns) FROM techniques WHERE id = ?").bind(.text(id))
+            .first(Self.technique)
+    }
+
+    func techniques(matching query: TechniqueQuery) throws -> Page<Technique> {
+        var conditions: [String] = []
+        var values: [SQLValue] = []
+        if let after = query.page.after {
+            conditions.append("t.id > ?")
+            values.append(.text(after))
+        }
+        if !query.includeRevoked { conditions.append("t.revoked = 0 AND t.deprecated = 0") }
+        if !query.includeSubtechniques { conditions.append("t.is_subtechnique = 0") }
+        if let shortname = query.tacticShortname {
+            if let domain = query.domain {
+                conditions.append(
+                    "EXISTS (SELECT 1 FROM technique_tactics x WHERE x.technique_id = t.id AND x.shortname = ? AND x.domain = ?)")
+                values += [.text(shortname), .text(domain)]
+            } else {
+                conditions.append(
+                    "EXISTS (SELECT 1 FROM technique_tactics x WHERE x.technique_id = t.id AND x.shortname = ?)")
+                values.append(.text(shortname))
+            }
+        }
+        if let platform = query.platform {
+            conditions.append(
+                "EXISTS (SELECT 1 FROM technique_platforms p WHERE p.technique_id = t.id AND p.platform = ? COLLATE NOCASE)")
+            values.append(.text(platform))
+        }
+        if let text = query.text {
+            conditions.append("(t.id LIKE ? ESCAPE '\\' OR t.name LIKE ? ESCAPE '\\')")
+            let pattern = "%" + likeEscaped(text) + "%"
+            values += [.text(pattern), .text(pattern)]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        values.append(.int(query.page.limit + 1))
+        let items = try db.prepare(
+            "SELECT \(Self.techniqueColumns) FROM techniques t \(whereClause) ORDER BY t.id LIMIT ?"
+        ).bind(values).rows(Self.technique)
+        return page(items, limit: query.page.limit, key: \.id)
+    }
+
+    static let tacticColumns = "id, stix_id, shortname, name, description, position, domain, url"
+
+    static func tactic(_ row: SQLiteStatement) -> Tactic {
+        Tactic(
+            id: row.text(0), stixID: row.text(1), shortname: row.text(2), name: row.text(3),
+            description: row.text(4), order: Int(row.int(5)), domain: row.text(6), url: row.text(7))
+    }
+
+    func tactics(domain: String?) throws -> [Tactic] {
+        if let domain {
+            return try db.prepare("SELECT \(Self.tacticColumns) FROM tactics WHERE domain = ? ORDER BY position")
+                .bind(.text(domain)).rows(Self.tactic)
+        }
+        return try db.prepare("SELECT \(Self.tacticColumns) FROM tactics ORDER BY domain, position").rows(Self.tactic)
+    }
+
+    func tactic(id: String) throws -> Tactic? {
+        try db.prepare("SELECT \(Self.tacticColumns) FROM tactics WHERE id = ?").bind(.text(id)).first(Self.tactic)
+    }
+
+    static let actorColumns = """
+        id, stix_id, name, kind, aliases, description, technique_ids, domains, revoked, deprecated, revoked_by, url,
+        first_seen, last_seen
+        """
+
+    static func actor(_ row: SQLiteStatement) -> ThreatActor {
+        ThreatActor(
+            id: row.text(0), stixID: row.text(1), name: row.text(2),
+            kind: ThreatActor.Kind(rawValue: row.text(3)) ?? .group, aliases: StringList.decode(row.text(4)),
+            description: row.text(5), techniqueIDs: StringList.decode(row.text(6)),
+            domains: StringList.decode(row.text(7)), revoked: row.bool(8), deprecated: row.bool(9),
+            revokedBy: row.optionalText(10), url: row.text(11), firstSeen: row.optionalInt(12).map(StoreTime.date),
+            lastSeen: row.optionalInt(13).map(StoreTime.date))
+    }
+
+    func actor(id: String) throws -> ThreatActor? {
+        try db.prepare("SELECT \(Self.actorColumns) FROM actors WHERE id = ?").bind(.text(id)).first(Self.actor)
+    }
+
+    func actors(matching query: ActorQuery) throws -> Page<ThreatActor> {
+        var conditions: [String] = []
+        var values: [SQLValue] = []
+        if let after = query.page.after {
+            conditions.append("id > ?")
+            values.append(.text(after))
+        }
+        if !query.includeRevoked { conditions.append("revoked = 0 AND deprecated = 0") }
+        if let kind = query.kind {
+            conditions.append("kind = ?")
+            values.append(.text(kind.rawValue))
+        }
+        if let text = query.text {
+            conditions.append("(id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\')")
+            let pattern = "%" + likeEscaped(text) + "%"
+            values += [.text(pattern), .text(pattern), .text(pattern)]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        values.append(.int(query.page.limit + 1))
+        let items = try db.prepare("SELECT \(Self.actorColumns) FROM actors \(whereClause) ORDER BY id LIMIT ?")
+            .bind(values).rows(Self.actor)
+        return page(items, limit: query.page.limit, key: \.id)
+    }
+
+    func mitigation(id: String) throws -> Mitigation? {
+        try db.prepare(
+            "SELECT id, stix_id, name, description, technique_ids, domains, revoked, deprecated, url FROM mitigations WHERE id = ?"
+        ).bind(.text(id)).first { row in
+            Mitigation(
+                id: row.text(0), stixID: row.text(1), name: row.text(2), description: row.text(3),
+                techniqueIDs: StringList.decode(row.text(4)), domains: StringList.decode(row.text(5)),
+                revoked: row.bool(6), deprecated: row.bool(7), url: row.text(8))
+        }
+    }
+
+    func status() throws -> CatalogStatus {
+        let domains = try db.prepare(
+            """
+            SELECT domain, name, version, modified, imported_at, source_format, source_files, source_sha256, counts
+            FROM catalog_domains ORDER BY domain
+            """
+        ).rows { row in
+            CatalogDomainStatus(
+                domain: row.text(0), name: row.text(1), version: row.text(2),
+                modified: row.optionalInt(3).map(StoreTime.date), importedAt: StoreTime.date(row.int(4)),
+                source: CatalogSource(
+                    format: CatalogSource.Format(rawValue: row.text(5)) ?? .stixBundle,
+                    files: StringList.decode(row.text(6)), sha256: row.text(7)),
+                counts: (try? JSONDecoder().decode(CatalogCounts.self, from: Data(row.text(8).utf8))) ?? CatalogCounts())
+        }
+        return CatalogStatus(domains: domains)
+    }
+
+    func importBundle(_ bundle: CatalogBundle, at time: Date) throws -> CatalogImportSummary.DomainChanges {
+        try SQLiteCatalogImport(db: db).write(bundle, at: time)
+    }
+
+    private func page<T>(_ rows: [T], limit: Int, key: (T) -> String) -> Page<T> {
+        guard rows.count > limit else { return Page(items: rows, nextKey: nil) }
+        let items = Array(rows.prefix(limit))
+        return Page(items: items, nextKey: items.last.map(key))
+    }
+}
+
+/// `text` with LIKE's wildcards escaped (escape character `\`).
+func likeEscaped(_ text: String) -> String {
+    var out = ""
+    for c in text {
+        if c == "%" || c == "_" || c == "\\" { out.append("\\") }
+        out.append(c)
+    }
+    return out
+}

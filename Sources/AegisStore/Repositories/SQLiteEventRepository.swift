@@ -1,0 +1,44 @@
+import AegisDomain
+import Foundation
+
+/// The event outbox on SQLite. `seq` is an AUTOINCREMENT key: assigned in
+/// the writer's transaction, so committed events have no gaps.
+struct SQLiteEventRepository: EventRepository {
+    let db: SQLiteConnection
+    let session: SQLiteSession
+
+    func append(_ event: DomainEvent, source: String, at time: Date) throws -> Int64 {
+        let payload = String(decoding: try JSONEncoder().encode(event.payload), as: UTF8.self)
+        try db.prepare(
+            """
+            INSERT INTO events (type, occurred_at, source, actor, subject_kind, subject_id, payload)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """
+        ).bind(
+            .text(event.type), .int(StoreTime.micros(time)), .text(source), .optional(event.actor),
+            .text(event.subject.kind), .text(event.subject.id), .text(payload)
+        ).run()
+        session.markEventAppended()
+        return db.lastInsertRowID
+    }
+
+    func events(after: Int64, limit: Int) throws -> [StoredEvent] {
+        try db.prepare(
+            """
+            SELECT seq, type, occurred_at, source, actor, subject_kind, subject_id, payload
+            FROM events WHERE seq > ? ORDER BY seq LIMIT ?
+            """
+        ).bind(.int(after), .int(limit)).rows { row in
+            let payload = (try? JSONDecoder().decode([String: Value].self, from: Data(row.text(7).utf8))) ?? [:]
+            return StoredEvent(
+                seq: row.int(0), occurredAt: StoreTime.date(row.int(2)), source: row.text(3),
+                event: DomainEvent(
+                    type: row.text(1), subject: .init(kind: row.text(5), id: row.text(6)), actor: row.optionalText(4),
+                    payload: payload))
+        }
+    }
+
+    func lastSeq() throws -> Int64 {
+        try db.prepare("SELECT coalesce(max(seq), 0) FROM events").first { $0.int(0) } ?? 0
+    }
+}

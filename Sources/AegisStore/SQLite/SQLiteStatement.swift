@@ -1,0 +1,109 @@
+import CSQLite
+import Foundation
+
+/// SQLite's marker that bound text and blobs must be copied.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// A prepared statement: bind by position (from 1), step, read columns.
+final class SQLiteStatement {
+    private let stmt: OpaquePointer
+    private unowned let connection: SQLiteConnection
+
+    init(_ stmt: OpaquePointer, connection: SQLiteConnection) {
+        self.stmt = stmt
+        self.connection = connection
+    }
+
+    func finalize() { sqlite3_finalize(stmt) }
+
+    func reset() {
+        sqlite3_reset(stmt)
+        sqlite3_clear_bindings(stmt)
+    }
+
+    /// Binds `values` to parameters 1... in order.
+    @discardableResult
+    func bind(_ values: SQLValue...) throws -> SQLiteStatement { try bind(values) }
+
+    @discardableResult
+    func bind(_ values: [SQLValue]) throws -> SQLiteStatement {
+        for (i, value) in values.enumerated() {
+            let index = Int32(i + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(stmt, index)
+            case .int(let v): rc = sqlite3_bind_int64(stmt, index, v)
+            case .double(let v): rc = sqlite3_bind_double(stmt, index, v)
+            case .text(let v): rc = sqlite3_bind_text(stmt, index, v, -1, transient)
+            case .blob(let v):
+                rc = v.withUnsafeBytes { sqlite3_bind_blob64(stmt, index, $0.baseAddress, UInt64($0.count), transient) }
+            }
+            guard rc == SQLITE_OK else { throw SQLiteError(resultCode: rc, detail: connection.lastError) }
+        }
+        return self
+    }
+
+    /// Steps once; true while a row is available.
+    func step() throws -> Bool {
+        switch sqlite3_step(stmt) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let rc:
+            let error = SQLiteError(resultCode: rc, detail: connection.lastError)
+            sqlite3_reset(stmt)
+            throw error
+        }
+    }
+
+    /// Runs a statement that returns no rows.
+    func run() throws {
+        defer { sqlite3_reset(stmt) }
+        while try step() {}
+    }
+
+    /// Maps every row with `transform`.
+    func rows<T>(_ transform: (SQLiteStatement) throws -> T) throws -> [T] {
+        defer { sqlite3_reset(stmt) }
+        var out: [T] = []
+        while try step() { out.append(try transform(self)) }
+        return out
+    }
+
+    /// The first row mapped with `transform`, nil when there is none.
+    func first<T>(_ transform: (SQLiteStatement) throws -> T) throws -> T? {
+        defer { sqlite3_reset(stmt) }
+        return try step() ? try transform(self) : nil
+    }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(stmt, column) == SQLITE_NULL }
+    func int(_ column: Int32) -> Int64 { sqlite3_column_int64(stmt, column) }
+    func bool(_ column: Int32) -> Bool { sqlite3_column_int64(stmt, column) != 0 }
+    func double(_ column: Int32) -> Double { sqlite3_column_double(stmt, column) }
+
+    func text(_ column: Int32) -> String {
+        guard let p = sqlite3_column_text(stmt, column) else { return "" }
+        let count = Int(sqlite3_column_bytes(stmt, column))
+        return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
+    }
+
+    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+    func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
+
+    func blob(_ column: Int32) -> Data {
+        guard let p = sqlite3_column_blob(stmt, column) else { return Data() }
+        return Data(bytes: p, count: Int(sqlite3_column_bytes(stmt, column)))
+    }
+}
+
+/// A value bound to a statement parameter.
+enum SQLValue {
+    case null
+    case int(Int64)
+    case double(Double)
+    case text(String)
+    case blob(Data)
+
+    static func optional(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null }
+    static func bool(_ b: Bool) -> SQLValue { .int(b ? 1 : 0) }
+    static func int(_ i: Int) -> SQLValue { .int(Int64(i)) }
+}

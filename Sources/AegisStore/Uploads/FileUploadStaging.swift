@@ -1,0 +1,107 @@
+import AegisDomain
+import Foundation
+import Synchronization
+
+/// Chunked uploads collected in files under `<data-dir>/uploads`. Clients
+/// name files only as labels: on disk each file is `<upload-id>/<n>`, so no
+/// client-chosen path ever reaches the file system. Uploads idle for longer
+/// than `expiry` are removed when the next one begins.
+public final class FileUploadStaging: UploadStaging {
+    private struct Upload {
+        var purpose: String
+        var maxBytes: Int64
+        var total: Int64 = 0
+        var files: [(name: String, size: Int64)] = []
+        var touched: Date
+    }
+
+    private let root: URL
+    private let expiry: TimeInterval
+    private let maxOpenUploads: Int
+    private let uploads = Mutex<[String: Upload]>([:])
+
+    public init(root: URL, expiry: TimeInterval = 3600, maxOpenUploads: Int = 16) throws {
+        self.root = root
+        self.expiry = expiry
+        self.maxOpenUploads = maxOpenUploads
+        // Anything left from a previous run is unreachable: start clean.
+        try? FileManager.default.removeItem(at: root)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    }
+
+    public func begin(purpose: String, maxBytes: Int64) throws -> String {
+        let now = Date()
+        let expired = uploads.withLock { uploads in
+            let old = uploads.filter { now.timeIntervalSince($0.value.touched) > expiry }.map(\.key)
+            for id in old { uploads[id] = nil }
+            return old
+        }
+        for id in expired { try? FileManager.default.removeItem(at: directory(id)) }
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        let id = "upl_" + bytes.map { String(format: "%02x", $0) }.joined()
+        try FileManager.default.createDirectory(at: directory(id), withIntermediateDirectories: false)
+        let admitted = uploads.withLock { uploads -> Bool in
+            guard uploads.count < maxOpenUploads else { return false }
+            uploads[id] = Upload(purpose: purpose, maxBytes: maxBytes, touched: now)
+            return true
+        }
+        guard admitted else {
+            try? FileManager.default.removeItem(at: directory(id))
+            throw AegisError.resourceExhausted(
+                "too many uploads in progress (\(maxOpenUploads)); commit or abort one first")
+        }
+        return id
+    }
+
+    public func append(uploadID: String, file: String, offset: Int64, data: Data) throws -> Int64 {
+        // Under the lock, so chunks of one upload land in order and the
+        // recorded sizes always match the files.
+        try uploads.withLock { uploads throws -> Int64 in
+            guard var upload = uploads[uploadID] else { throw AegisError.notFound("upload", uploadID) }
+            let index = upload.files.firstIndex { $0.name == file } ?? upload.files.count
+            let current = index < upload.files.count ? upload.files[index].size : 0
+            guard offset == current else {
+                throw AegisError(
+                    .failedPrecondition, "offset \(offset) does not match the \(current) bytes received for \(file)",
+                    details: ["field": "offset", "expected": .int(current)])
+            }
+            guard upload.total + Int64(data.count) <= upload.maxBytes else {
+                throw AegisError.resourceExhausted(
+                    "the upload exceeds its limit of \(upload.maxBytes) bytes", details: ["max_bytes": .int(upload.maxBytes)])
+            }
+            let url = directory(uploadID).appendingPathComponent(String(index))
+            if index == upload.files.count {
+                guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+                else { throw AegisError.unavailable("cannot create an upload file") }
+                upload.files.append((file, 0))
+            }
+            let handle = try FileHandle(forWritingTo: url)
+            defer { try? handle.close() }
+            try handle.seek(toOffset: UInt64(offset))
+            try handle.write(contentsOf: data)
+            upload.files[index].size += Int64(data.count)
+            upload.total += Int64(data.count)
+            upload.touched = Date()
+            uploads[uploadID] = upload
+            return upload.files[index].size
+        }
+    }
+
+    public func files(uploadID: String, purpose: String) throws -> [UploadedFile] {
+        guard let upload = uploads.withLock({ $0[uploadID] }), upload.purpose == purpose else {
+            throw AegisError.notFound("upload", uploadID)
+        }
+        return try upload.files.enumerated().map { index, file in
+            let url = directory(uploadID).appendingPathComponent(String(index))
+            return UploadedFile(name: file.name, content: try Data(contentsOf: url, options: .alwaysMapped))
+        }
+    }
+
+    public func discard(uploadID: String) {
+        uploads.withLock { $0[uploadID] = nil }
+        try? FileManager.default.removeItem(at: directory(uploadID))
+    }
+
+    private func directory(_ id: String) -> URL { root.appendingPathComponent(id) }
+}

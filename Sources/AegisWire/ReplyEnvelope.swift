@@ -1,0 +1,96 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A reply body: `{v, id, ok, result}` or `{v, id, ok, error: {code, message, details?}}`.
+public struct ReplyEnvelope: Sendable, Equatable {
+    public var v: Int
+    /// The request's id, or `.nil` when the request could not be read.
+    public var id: MessagePackValue
+    /// The result, or the error the server sent.
+    public var outcome: Result<MessagePackValue, WireError>
+
+    public init(id: MessagePackValue?, outcome: Result<MessagePackValue, WireError>, v: Int = RequestEnvelope.currentVersion) {
+        self.v = v
+        self.id = id ?? .nil
+        self.outcome = outcome
+    }
+
+    /// The body map, keys in the order v, id, ok, result|error.
+    public var value: MessagePackValue {
+        var map: MessagePackMap = ["v": .int(Int64(v)), "id": id]
+        switch outcome {
+        case .success(let result):
+            map.append(key: "ok", value: true)
+            map.append(key: "result", value: result)
+        case .failure(let error):
+            map.append(key: "ok", value: false)
+            map.append(key: "error", value: error.value)
+        }
+        return .map(map)
+    }
+
+    /// The encoded body.
+    public func encoded() -> Data { MessagePack.encode(value) }
+
+    /// A success reply body: `{v: 1, id, ok: true, result}` (`id` nil encodes as nil).
+    public static func success(id: MessagePackValue?, result: MessagePackValue) -> Data {
+        ReplyEnvelope(id: id, outcome: .success(result)).encoded()
+    }
+
+    /// A failure reply body: `{v: 1, id, ok: false, error: {code, message, details?}}`.
+    public static func failure(
+        id: MessagePackValue?, code: WireErrorCode, message: String, details: MessagePackMap? = nil
+    ) -> Data {
+        failure(id: id, error: WireError(code, message, details: details))
+    }
+
+    /// A failure reply body for `error`.
+    public static func failure(id: MessagePackValue?, error: WireError) -> Data {
+        ReplyEnvelope(id: id, outcome: .failure(error)).encoded()
+    }
+
+    /// Reads a reply body (client side). A missing `result` reads as nil; anything
+    /// else malformed fails with `INVALID_REQUEST` naming the field.
+    public static func parse(_ frame: Data, limits: MessagePackLimits = .default) -> Result<ReplyEnvelope, EnvelopeError> {
+        let body: MessagePackValue
+        do {
+            body = try MessagePack.decode(frame, limits: limits)
+        } catch {
+            return .failure(EnvelopeError(.invalidRequest, "reply is not readable: \(error)", id: nil))
+        }
+        guard case .map(let map) = body else {
+            return .failure(EnvelopeError(.invalidRequest, "reply body must be a map, not \(body.kindName)", id: nil))
+        }
+        let fields: EnvelopeFields
+        switch EnvelopeFields.read(map) {
+        case .success(let f): fields = f
+        case .failure(let error): return .failure(error)
+        }
+        let id = fields.values["id"] ?? .nil
+        func fail(_ message: String, _ field: String) -> Result<ReplyEnvelope, EnvelopeError> {
+            .failure(EnvelopeError(.invalidRequest, message, details: ["field": .string(field)], id: id))
+        }
+        guard let v = fields.values["v"]?.intValue, v == Int64(RequestEnvelope.currentVersion) else {
+            return fail("reply v must be the integer 1", "v")
+        }
+        guard let ok = fields.values["ok"]?.boolValue else { return fail("reply ok must be a bool", "ok") }
+        if ok {
+            return .success(ReplyEnvelope(id: id, outcome: .success(fields.values["result"] ?? .nil)))
+        }
+        guard case .map(let errorMap)? = fields.values["error"] else { return fail("reply error must be a map", "error") }
+        guard let code = errorMap["code"]?.stringValue else { return fail("reply error.code must be a string", "error.code") }
+        guard let message = errorMap["message"]?.stringValue else {
+            return fail("reply error.message must be a string", "error.message")
+        }
+        var details: MessagePackMap?
+        switch errorMap["details"] {
+        case nil, .nil?: break
+        case .map(let d)?: details = d
+        default: return fail("reply error.details must be a map", "error.details")
+        }
+        return .success(ReplyEnvelope(id: id, outcome: .failure(WireError(WireErrorCode(code), message, details: details))))
+    }
+}

@@ -1,0 +1,103 @@
+import AegisServer
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// aegisd: the Aegis daemon. Flags override environment variables, which
+/// override defaults; see README.md.
+@main
+struct AegisDaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aegisd", abstract: "The Aegis purple-team coverage daemon.", version: AegisVersion.current)
+
+    @Option(name: .long, help: "Data directory (env AEGIS_DATA_DIR, default ./var).")
+    var dataDir: String?
+
+    @Option(name: .long, help: "RPC (ROUTER) endpoint (env AEGIS_RPC_ENDPOINT, default \(DaemonSettings.defaultRPCEndpoint)).")
+    var rpc: String?
+
+    @Option(name: .long, help: "Events (PUB) endpoint (env AEGIS_EVENTS_ENDPOINT, default \(DaemonSettings.defaultEventsEndpoint)).")
+    var events: String?
+
+    @Option(name: .long, help: "Database URL: sqlite:PATH or postgres://... (env AEGIS_DATABASE_URL, default SQLite in the data directory).")
+    var database: String?
+
+    @Option(name: .long, help: "Catalog imported on first start when the catalog is empty: a STIX bundle or a folder of JSON files (env AEGIS_ATTACK_DATA).")
+    var attackData: String?
+
+    @Option(name: .long, help: "Worker threads (env AEGIS_WORKERS, default 4).")
+    var workers: Int?
+
+    @Option(name: .long, help: "Largest request or reply frame in bytes (env AEGIS_MAX_FRAME_BYTES, default 16 MiB).")
+    var maxFrameBytes: Int?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical (env AEGIS_LOG_LEVEL, default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        func setting(_ flag: String?, _ name: String) -> String? {
+            if let flag, !flag.isEmpty { return flag }
+            if let value = env[name], !value.isEmpty { return value }
+            return nil
+        }
+        let level = Logger.Level(rawValue: setting(logLevel, "AEGIS_LOG_LEVEL") ?? "info") ?? .info
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        let logger = Logger(label: "aegisd")
+
+        guard let workers = Int(setting(workers.map(String.init), "AEGIS_WORKERS") ?? "4"), (1...256).contains(workers) else {
+            throw ValidationError("workers must be between 1 and 256")
+        }
+        guard let frame = Int(setting(maxFrameBytes.map(String.init), "AEGIS_MAX_FRAME_BYTES") ?? "\(16 << 20)"),
+            (64 << 10...256 << 20).contains(frame)
+        else { throw ValidationError("max frame bytes must be between 64 KiB and 256 MiB") }
+
+        let settings = DaemonSettings(
+            dataDirectory: URL(fileURLWithPath: setting(dataDir, "AEGIS_DATA_DIR") ?? "./var"),
+            rpcEndpoint: setting(rpc, "AEGIS_RPC_ENDPOINT") ?? DaemonSettings.defaultRPCEndpoint,
+            eventsEndpoint: setting(events, "AEGIS_EVENTS_ENDPOINT") ?? DaemonSettings.defaultEventsEndpoint,
+            databaseURL: setting(database, "AEGIS_DATABASE_URL"),
+            attackData: setting(attackData, "AEGIS_ATTACK_DATA").map { URL(fileURLWithPath: $0) },
+            workers: workers, maxFrameBytes: frame,
+            instanceID: env["AEGIS_INSTANCE_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? DaemonSettings.defaultInstanceID)
+
+        let daemon = Daemon(settings: settings, logger: logger)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [.init(service: DaemonService(daemon: daemon))],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("aegisd failed", metadata: ["error": .string(String(describing: error))])
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Runs the daemon as a service: starts it on a thread of its own (start
+/// touches the store), waits for graceful shutdown, stops it the same way.
+struct DaemonService: Service {
+    let daemon: Daemon
+
+    func run() async throws {
+        try await onOwnThread { try daemon.start() }
+        try? await gracefulShutdown()
+        try await onOwnThread { daemon.stop() }
+    }
+
+    private func onOwnThread(_ body: @escaping @Sendable () throws -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread {
+                do {
+                    try body()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
+    }
+}
+

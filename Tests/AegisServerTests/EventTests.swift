@@ -1,0 +1,48 @@
+import AegisClient
+import AegisWire
+import Foundation
+import Testing
+
+@Suite struct EventTests {
+    @Test func importsArePublishedAndReplayable() throws {
+        let daemon = try TestDaemon()
+        let subscriber = try EventSubscriber(endpoint: daemon.daemon.eventsEndpoint, topics: ["catalog."])
+        let client = try daemon.client()
+        // A SUB socket joins asynchronously: import until the subscriber
+        // sees an event (a late joiner catches up with events.replay).
+        var seen: AegisEvent?
+        var imports = 0
+        while seen == nil, imports < 20 {
+            _ = try client.call("catalog.import", ["files": .array([try SharedDaemon.icsFile()])])
+            imports += 1
+            seen = try subscriber.next(timeout: .milliseconds(500))
+        }
+        let event = try #require(seen)
+        #expect(event.type == "catalog.imported")
+        #expect(event.subjectKind == "catalog")
+        #expect(event.subjectID == "ics-attack")
+        #expect(event.source == "test")
+        #expect(event.actor?.hasPrefix("api_key:") == true)
+        #expect(event.payload["version"] == "18.1")
+
+        let replay = try #require(try client.call("events.replay", ["after_seq": 0, "limit": 1000]).mapValue)
+        let items = try #require(replay["items"]?.arrayValue).compactMap(AegisEvent.init)
+        #expect(items.map(\.seq) == Array(1...Int64(items.count)))
+        #expect(items.first?.type == "api_key.created")
+        #expect(items.filter { $0.type == "catalog.imported" }.count == imports)
+        #expect(replay["last_seq"] == .int(Int64(items.count)))
+        #expect(items.contains { $0.seq == event.seq && $0.type == event.type })
+
+        let after = try client.call("events.replay", ["after_seq": .int(Int64(items.count - 1)), "limit": 1])
+        #expect(after.mapValue?["items"]?.arrayValue?.count == 1)
+    }
+
+    @Test func replayValidatesItsParams() throws {
+        let daemon = try SharedDaemon.get()
+        for (params, field) in [(["after_seq": -1] as MessagePackMap, "after_seq"), (["limit": 0], "limit"), (["limit": 1001], "limit")] {
+            let error = #expect(throws: AegisClientError.self) { try daemon.client().call("events.replay", params) }
+            #expect(error?.code == "INVALID_ARGUMENT")
+            if case .remote(_, _, let details) = error { #expect(details?["field"] == .string(field)) }
+        }
+    }
+}

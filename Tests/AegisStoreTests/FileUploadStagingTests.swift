@@ -1,0 +1,50 @@
+import AegisDomain
+import Foundation
+import Testing
+
+@testable import AegisStore
+
+@Suite struct FileUploadStagingTests {
+    @Test func collectsChunksInOrder() throws {
+        let dir = try TemporaryDirectory()
+        let staging = try FileUploadStaging(root: dir.url.appendingPathComponent("uploads"))
+        let id = try staging.begin(purpose: "catalog", maxBytes: 100)
+        #expect(try staging.append(uploadID: id, file: "a.json", offset: 0, data: Data("hello ".utf8)) == 6)
+        #expect(try staging.append(uploadID: id, file: "b.json", offset: 0, data: Data("x".utf8)) == 1)
+        #expect(try staging.append(uploadID: id, file: "a.json", offset: 6, data: Data("world".utf8)) == 11)
+        let files = try staging.files(uploadID: id, purpose: "catalog")
+        #expect(files.map(\.name) == ["a.json", "b.json"])
+        #expect(String(decoding: files[0].content, as: UTF8.self) == "hello world")
+        staging.discard(uploadID: id)
+        #expect(throws: AegisError.self) { try staging.files(uploadID: id, purpose: "catalog") }
+    }
+
+    @Test func refusesWrongOffsetsOversizeAndStrangers() throws {
+        let dir = try TemporaryDirectory()
+        let staging = try FileUploadStaging(root: dir.url.appendingPathComponent("uploads"))
+        let id = try staging.begin(purpose: "catalog", maxBytes: 10)
+        let gap = #expect(throws: AegisError.self) {
+            try staging.append(uploadID: id, file: "a", offset: 5, data: Data("x".utf8))
+        }
+        #expect(gap?.code == .failedPrecondition)
+        let big = #expect(throws: AegisError.self) {
+            try staging.append(uploadID: id, file: "a", offset: 0, data: Data(count: 11))
+        }
+        #expect(big?.code == .resourceExhausted)
+        let unknown = #expect(throws: AegisError.self) {
+            try staging.append(uploadID: "upl_nope", file: "a", offset: 0, data: Data())
+        }
+        #expect(unknown?.code == .notFound)
+        // Another purpose cannot read it.
+        #expect(throws: AegisError.self) { try staging.files(uploadID: id, purpose: "evidence") }
+    }
+
+    @Test func limitsOpenUploads() throws {
+        let dir = try TemporaryDirectory()
+        let staging = try FileUploadStaging(root: dir.url.appendingPathComponent("uploads"), maxOpenUploads: 2)
+        _ = try staging.begin(purpose: "catalog", maxBytes: 10)
+        _ = try staging.begin(purpose: "catalog", maxBytes: 10)
+        let error = #expect(throws: AegisError.self) { try staging.begin(purpose: "catalog", maxBytes: 10) }
+        #expect(error?.code == .resourceExhausted)
+    }
+}

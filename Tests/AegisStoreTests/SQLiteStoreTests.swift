@@ -1,0 +1,93 @@
+import AegisDomain
+import Foundation
+import Testing
+
+@testable import AegisStore
+
+@Suite struct SQLiteStoreTests {
+    @Test func appliesEveryMigrationOnceInOrder() throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.path("a.sqlite"))
+        let expected = Migrations.all.map(\.version)
+        #expect(try store.appliedMigrations() == expected)
+        // Opening again applies nothing new.
+        let again = try SQLiteStore(path: dir.path("a.sqlite"))
+        #expect(try again.appliedMigrations() == expected)
+    }
+
+    @Test func usesWALForeignKeysAndFullSync() throws {
+        let dir = try TemporaryDirectory()
+        _ = try SQLiteStore(path: dir.path("a.sqlite"))
+        let connection = try SQLiteConnection(path: dir.path("a.sqlite"))
+        #expect(try connection.prepare("PRAGMA journal_mode").first { $0.text(0) } == "wal")
+        #expect(try connection.prepare("PRAGMA foreign_keys").first { $0.int(0) } == 1)
+        #expect(try connection.prepare("PRAGMA synchronous").first { $0.int(0) } == 2)
+    }
+
+    @Test func refusesADatabaseFromANewerAegis() throws {
+        let dir = try TemporaryDirectory()
+        _ = try SQLiteStore(path: dir.path("a.sqlite"))
+        let connection = try SQLiteConnection(path: dir.path("a.sqlite"))
+        try connection.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)")
+        #expect(throws: MigrationError.self) { try SQLiteStore(path: dir.path("a.sqlite")) }
+    }
+
+    @Test func aFailedWriteLeavesNothingBehind() throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.path("a.sqlite"))
+        let session = try store.openSession()
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try session.write { repos in
+                try repos.events.append(
+                    DomainEvent(type: "x.happened", subject: .init(kind: "x", id: "1"), actor: nil, payload: [:]),
+                    source: "test", at: Date())
+                throw Boom()
+            }
+        }
+        #expect(try session.read { try $0.events.lastSeq() } == 0)
+    }
+
+    @Test func eventsGetIncreasingSeqsAndRoundTrip() throws {
+        let dir = try TemporaryDirectory()
+        let commits = Counter()
+        let store = try SQLiteStore(path: dir.path("a.sqlite"), afterCommit: { commits.increment() })
+        let session = try store.openSession()
+        let at = Date(timeIntervalSince1970: 1_800_000_000.123456)
+        for i in 1...3 {
+            let seq = try session.write { repos in
+                try repos.events.append(
+                    DomainEvent(
+                        type: "thing.done", subject: .init(kind: "thing", id: "\(i)"), actor: "api_key:k",
+                        payload: ["n": .int(Int64(i)), "tags": ["a", "b"]]),
+                    source: "test", at: at)
+            }
+            #expect(seq == Int64(i))
+        }
+        #expect(commits.value == 3)
+        let events = try session.read { try $0.events.events(after: 1, limit: 10) }
+        #expect(events.map(\.seq) == [2, 3])
+        #expect(events[0].event.payload == ["n": 2, "tags": ["a", "b"]])
+        #expect(events[0].event.actor == "api_key:k")
+        #expect(abs(events[0].occurredAt.timeIntervalSince(at)) < 0.000_001)
+        #expect(try session.read { try $0.events.lastSeq() } == 3)
+    }
+
+    @Test func apiKeysAreFoundByHashOnly() throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.path("a.sqlite"))
+        let session = try store.openSession()
+        let key = APIKey(id: "key_1", name: "admin", roles: [.admin, .viewer], createdAt: Date(timeIntervalSince1970: 1))
+        try session.write { try $0.apiKeys.insert(key, secretHash: "abc") }
+        #expect(try session.read { try $0.apiKeys.count() } == 1)
+        #expect(try session.read { try $0.apiKeys.find(secretHash: "abc") } == key)
+        #expect(try session.read { try $0.apiKeys.find(secretHash: "abd") } == nil)
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
