@@ -89,6 +89,9 @@ class Subscriber:
     :meth:`follow`, which fills gaps from ``events.replay``.
     """
 
+    #: Page size of the ``events.replay`` calls made by :meth:`follow`.
+    replay_limit = 100
+
     def __init__(
         self,
         endpoint: str = DEFAULT_EVENTS_ENDPOINT,
@@ -224,9 +227,6 @@ class Subscriber:
             if not progressed or last >= page.last_seq:
                 return
 
-    #: Page size of the ``events.replay`` calls made by :meth:`follow`.
-    replay_limit = 100
-
     def follow(
         self, after_seq: int = 0, *, timeout: float | None = None, check_interval: float | None = 5.0
     ) -> Iterator[Event]:
@@ -248,10 +248,11 @@ class Subscriber:
                 yield event
         idle_since = time.monotonic()
         while True:
-            waits = [w for w in (check_interval, timeout) if w is not None]
+            wait = check_interval
             if timeout is not None:
-                waits.append(max(0.0, idle_since + timeout - time.monotonic()))
-            event = self.recv(min(waits) if waits else None)
+                remaining = max(0.0, idle_since + timeout - time.monotonic())
+                wait = remaining if wait is None else min(wait, remaining)
+            event = self.recv(wait)
             if event is None:
                 found = False
                 for missed in self._replay_range(last, None):
