@@ -40,6 +40,20 @@ public struct ReplyEnvelope: Sendable, Equatable {
         ReplyEnvelope(id: id, outcome: .success(result)).encoded()
     }
 
+    /// A success reply body around a result already encoded (for results
+    /// served from a cache): the same bytes as `success(id:result:)` for the
+    /// decoded value, without encoding the result again.
+    public static func success(id: MessagePackValue?, encodedResult: Data) -> Data {
+        var body = Data()
+        body.reserveCapacity(encodedResult.count + 32)
+        // {"v": 1, "id": <id>, "ok": true, "result": <bytes>}
+        body.append(contentsOf: [0x84, 0xa1, 0x76, 0x01, 0xa2, 0x69, 0x64])
+        body.append(MessagePack.encode(id ?? .nil))
+        body.append(contentsOf: [0xa2, 0x6f, 0x6b, 0xc3, 0xa6, 0x72, 0x65, 0x73, 0x75, 0x6c, 0x74])
+        body.append(encodedResult)
+        return body
+    }
+
     /// A failure reply body: `{v: 1, id, ok: false, error: {code, message, details?}}`.
     public static func failure(
         id: MessagePackValue?, code: WireErrorCode, message: String, details: MessagePackMap? = nil

@@ -167,3 +167,13 @@ import Testing
         #expect(Hex.encode(failure) == "84a17601a26964" + "09" + "a26f6bc2a56572726f7283a4636f6465a8434f4e464c494354a76d657373616765a57374616c65a764657461696c7381a776657273696f6e03")
     }
 }
+
+@Suite struct SplicedReplyTests {
+    @Test(arguments: [MessagePackValue.int(7), .string("abc"), .nil, .int(-1), .uint(UInt64.max)])
+    func matchesTheEncodedReply(id: MessagePackValue) {
+        let result: MessagePackValue = .map(["id": "T1059", "tactics": .array(["execution"]), "n": 3])
+        #expect(
+            ReplyEnvelope.success(id: id, encodedResult: MessagePack.encode(result))
+                == ReplyEnvelope.success(id: id, result: result))
+    }
+}

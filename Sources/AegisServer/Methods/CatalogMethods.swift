@@ -8,7 +8,7 @@ enum CatalogMethods {
         .method("catalog.import", ImportParams.self) { p, scope in
             for (i, file) in p.files.enumerated() { try UploadName.validate(file.name, field: "files[\(i)].name") }
             return try service(scope).importCatalog(p.files.map { UploadedFile(name: $0.name, content: $0.content) })
-        },
+        }.changingCatalog(),
         .method("catalog.import_begin") { scope in
             ImportBegun(uploadID: try service(scope).beginImport(), maxBytes: scope.env.limits.maxCatalogBytes,
                 chunkBytes: Int64(scope.env.limits.maxFrameBytes / 2))
@@ -18,28 +18,31 @@ enum CatalogMethods {
         },
         .method("catalog.import_commit", UploadParams.self) { p, scope in
             try service(scope).commitImport(uploadID: p.uploadID)
-        },
+        }.changingCatalog(),
         .method("catalog.import_abort", UploadParams.self) { p, scope in
             try service(scope).abortImport(uploadID: p.uploadID)
             return Done()
         },
-        .method("catalog.status") { scope in try service(scope).status() },
-        .method("technique.get", IDParams.self) { p, scope in try service(scope).technique(id: p.id) },
+        .method("catalog.status") { scope in try service(scope).status() }.cachedUntilCatalogChanges(),
+        .method("technique.get", IDParams.self) { p, scope in try service(scope).technique(id: p.id) }
+            .cachedUntilCatalogChanges(),
         .method("technique.list", TechniqueListParams.self) { p, scope in
             try service(scope).techniques(
                 tactic: p.tactic, platform: p.platform, text: p.q,
                 includeSubtechniques: p.includeSubtechniques ?? true, includeRevoked: p.includeRevoked ?? false,
                 limit: p.limit, cursor: p.cursor)
-        },
+        }.cachedUntilCatalogChanges(),
         .method("tactic.list", TacticListParams.self) { p, scope in
             ItemList(items: try service(scope).tactics(domain: p.domain))
-        },
-        .method("actor.get", IDParams.self) { p, scope in try service(scope).actor(id: p.id) },
+        }.cachedUntilCatalogChanges(),
+        .method("actor.get", IDParams.self) { p, scope in try service(scope).actor(id: p.id) }
+            .cachedUntilCatalogChanges(),
         .method("actor.list", ActorListParams.self) { p, scope in
             try service(scope).actors(
                 text: p.q, kind: p.kind, includeRevoked: p.includeRevoked ?? false, limit: p.limit, cursor: p.cursor)
-        },
-        .method("mitigation.get", IDParams.self) { p, scope in try service(scope).mitigation(id: p.id) },
+        }.cachedUntilCatalogChanges(),
+        .method("mitigation.get", IDParams.self) { p, scope in try service(scope).mitigation(id: p.id) }
+            .cachedUntilCatalogChanges(),
     ]
 
     private static func service(_ scope: RequestScope) -> CatalogService {

@@ -15,8 +15,50 @@ struct RequestScope {
 /// One entry of the method table: a name and a body that takes the raw
 /// params and returns the result's wire value.
 struct MethodHandler: Sendable {
+    /// What a method's result depends on, for caching.
+    enum Reuse: Sendable {
+        /// Compute it every time.
+        case never
+        /// Only the catalog and the params: reusable until the next import.
+        case untilCatalogChanges
+    }
+
     let name: String
     let call: @Sendable (MessagePackMap, RequestScope) throws -> MessagePackValue
+    var reuse: Reuse = .never
+    /// Runs on the RPC front thread: touches memory only, never the store.
+    var inline = false
+    /// Changes the catalog: cached catalog results are dropped after it.
+    var changesCatalog = false
+    /// Allocates much transient memory: return it to the system afterwards.
+    var heavy = false
+
+    init(name: String, call: @escaping @Sendable (MessagePackMap, RequestScope) throws -> MessagePackValue) {
+        self.name = name
+        self.call = call
+    }
+
+    /// This method's results are reused until the catalog changes.
+    func cachedUntilCatalogChanges() -> MethodHandler {
+        var copy = self
+        copy.reuse = .untilCatalogChanges
+        return copy
+    }
+
+    /// This method changes the catalog and allocates heavily.
+    func changingCatalog() -> MethodHandler {
+        var copy = self
+        copy.changesCatalog = true
+        copy.heavy = true
+        return copy
+    }
+
+    /// This method needs neither the store nor any I/O.
+    func runningInline() -> MethodHandler {
+        var copy = self
+        copy.inline = true
+        return copy
+    }
 
     /// Decoding is strict: unknown parameter names are refused, so a typo is
     /// an `INVALID_ARGUMENT` naming it instead of being silently ignored.

@@ -5,76 +5,165 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Turns one request body into exactly one reply body: reads the envelope,
-/// finds the method, authenticates and authorises, runs it, and maps any
-/// error to its wire code. Runs on a worker thread with that worker's
-/// store session.
+/// Turns each request body into exactly one reply body.
+///
+/// `triage` runs on the RPC front thread and answers from memory whatever
+/// it can: unreadable envelopes, unknown methods, missing credentials, and
+/// calls whose principal and result are both cached. Everything else goes
+/// to `handle` on a worker thread with that worker's store session, which
+/// authenticates against the store, runs the method, and maps any error to
+/// its wire code.
 struct RequestHandler: Sendable {
+    /// What the front thread does with a request.
+    enum Triage {
+        case reply(Data)
+        case work(RequestEnvelope)
+    }
+
     let env: AppEnvironment
     let methods: MethodTable
     let limits: MessagePackLimits
     let logger: Logger
+    let principals: PrincipalCache
+    let results: CatalogResultCache
     private let counter = RequestCounter()
 
-    init(env: AppEnvironment, methods: MethodTable, logger: Logger) {
+    init(
+        env: AppEnvironment, methods: MethodTable, logger: Logger, principals: PrincipalCache = PrincipalCache(),
+        results: CatalogResultCache = CatalogResultCache()
+    ) {
         self.env = env
         self.methods = methods
         self.limits = MessagePackLimits(maxBytes: env.limits.maxFrameBytes)
         self.logger = logger
+        self.principals = principals
+        self.results = results
     }
 
-    func handle(_ body: Data, peer: String?, session: any StoreSession) -> Data {
-        let requestID = counter.next()
+    // MARK: Front thread: memory only
+
+    func triage(_ body: Data) -> Triage {
         let envelope: RequestEnvelope
         switch RequestEnvelope.parse(body, limits: limits) {
         case .success(let parsed): envelope = parsed
         case .failure(let error):
-            return ReplyEnvelope.failure(
-                id: error.id ?? .nil, code: error.code, message: error.message, details: error.details)
+            return .reply(ReplyEnvelope.failure(id: error.id ?? .nil, code: error.code, message: error.message, details: error.details))
         }
+        guard let method = methods[envelope.method], let rule = AccessPolicy.rule(for: envelope.method) else {
+            return .reply(failure(envelope, unknownMethod(envelope.method), requestID: "front"))
+        }
+        if rule != .public {
+            guard let token = envelope.auth, !token.isEmpty else {
+                return .reply(failure(envelope, AegisError.unauthenticated(), requestID: "front"))
+            }
+            guard let principal = principals.principal(for: env.crypto.sha256Hex(Data(token.utf8))) else {
+                return .work(envelope)
+            }
+            do { try AccessPolicy.authorize(principal, envelope.method) } catch {
+                return .reply(failure(envelope, error, requestID: "front"))
+            }
+        }
+        if method.reuse == .untilCatalogChanges,
+            let result = results.result(for: CatalogResultCache.key(method: envelope.method, params: envelope.params))
+        {
+            return .reply(ReplyEnvelope.success(id: envelope.id, encodedResult: result))
+        }
+        if method.inline, rule == .public {
+            return .reply(run(envelope, method: method, principal: nil, session: nil))
+        }
+        return .work(envelope)
+    }
+
+    // MARK: Worker thread
+
+    func handle(_ envelope: RequestEnvelope, peer: String?, session: any StoreSession) -> Data {
+        let requestID = counter.next()
+        guard let method = methods[envelope.method], let rule = AccessPolicy.rule(for: envelope.method) else {
+            return failure(envelope, unknownMethod(envelope.method), requestID: requestID)
+        }
+        var principal: Principal?
+        if rule != .public {
+            do {
+                let resolved = try AuthService(env: env).authenticate(envelope.auth, session: session)
+                principals.remember(resolved, for: env.crypto.sha256Hex(Data((envelope.auth ?? "").utf8)))
+                try AccessPolicy.authorize(resolved, envelope.method)
+                principal = resolved
+            } catch {
+                return failure(envelope, error, requestID: requestID)
+            }
+        }
+        return run(envelope, method: method, principal: principal, session: session, requestID: requestID, peer: peer)
+    }
+
+    private func run(
+        _ envelope: RequestEnvelope, method: MethodHandler, principal: Principal?, session: (any StoreSession)?,
+        requestID: String? = nil, peer: String? = nil
+    ) -> Data {
+        let requestID = requestID ?? counter.next()
         var logger = self.logger
         logger[metadataKey: "request_id"] = .string(requestID)
         logger[metadataKey: "method"] = .string(envelope.method)
+        let generation = results.generation
         do {
-            let result = try call(envelope, requestID: requestID, peer: peer, session: session, logger: logger)
-            let reply = ReplyEnvelope.success(id: envelope.id, result: result)
+            guard let session = session ?? (method.inline ? NoStoreSession.shared : nil) else {
+                throw CallFailure(code: .internal, message: "internal error; request id \(requestID)", isInternal: true)
+            }
+            let context = CallContext(requestID: requestID, principal: principal, peer: peer, session: session)
+            let result = try method.call(envelope.params, RequestScope(env: env, context: context, logger: logger))
+            if method.changesCatalog { results.invalidate() }
+            if method.heavy { returnFreedMemory() }
+            let encoded = MessagePack.encode(result)
+            let reply = ReplyEnvelope.success(id: envelope.id, encodedResult: encoded)
             guard reply.count <= env.limits.maxFrameBytes else {
                 throw CallFailure(
                     code: .resourceExhausted,
                     message: "the reply would exceed the frame limit of \(env.limits.maxFrameBytes) bytes; ask for less (limit)",
                     details: ["max_bytes": .int(Int64(env.limits.maxFrameBytes))])
             }
+            if method.reuse == .untilCatalogChanges {
+                results.store(encoded, for: CatalogResultCache.key(method: envelope.method, params: envelope.params), computedAt: generation)
+            }
             return reply
         } catch {
-            let wire = CallFailure.from(error, requestID: requestID)
-            if wire.isInternal {
-                logger.error("request failed", metadata: ["error": .string(String(describing: error))])
-            } else {
-                logger.debug("request refused", metadata: ["code": .string(wire.code.rawValue)])
-            }
-            return ReplyEnvelope.failure(
-                id: envelope.id, code: WireErrorCode(rawValue: wire.code.rawValue), message: wire.message,
-                details: wire.details.isEmpty ? nil : MessagePackMap(sorted: wire.details))
+            if method.heavy { returnFreedMemory() }
+            return failure(envelope, error, requestID: requestID, logger: logger)
         }
     }
 
-    private func call(
-        _ envelope: RequestEnvelope, requestID: String, peer: String?, session: any StoreSession, logger: Logger
-    ) throws -> MessagePackValue {
-        guard let method = methods[envelope.method], let rule = AccessPolicy.rule(for: envelope.method) else {
-            throw CallFailure(
-                code: .unknownMethod, message: "no method \(envelope.method)",
-                details: ["method": .string(envelope.method)])
+    // MARK: Replies
+
+    private func failure(_ envelope: RequestEnvelope, _ error: any Error, requestID: String, logger: Logger? = nil) -> Data {
+        let wire = CallFailure.from(error, requestID: requestID)
+        let logger = logger ?? self.logger
+        if wire.isInternal {
+            logger.error(
+                "request failed",
+                metadata: ["request_id": .string(requestID), "method": .string(envelope.method), "error": .string(String(describing: error))])
+        } else {
+            logger.debug("request refused", metadata: ["method": .string(envelope.method), "code": .string(wire.code.rawValue)])
         }
-        var principal: Principal?
-        if rule != .public {
-            let resolved = try AuthService(env: env).authenticate(envelope.auth, session: session)
-            try AccessPolicy.authorize(resolved, envelope.method)
-            principal = resolved
-        }
-        let context = CallContext(requestID: requestID, principal: principal, peer: peer, session: session)
-        return try method.call(envelope.params, RequestScope(env: env, context: context, logger: logger))
+        return ReplyEnvelope.failure(
+            id: envelope.id, code: WireErrorCode(rawValue: wire.code.rawValue), message: wire.message,
+            details: wire.details.isEmpty ? nil : MessagePackMap(sorted: wire.details))
     }
+
+    private func unknownMethod(_ name: String) -> CallFailure {
+        CallFailure(code: .unknownMethod, message: "no method \(name)", details: ["method": .string(name)])
+    }
+
+    /// Gives the heap's free pages back after a large import, so the
+    /// daemon's resident size reflects what it holds, not what it parsed.
+    private func returnFreedMemory() {
+        MallocTrim.run()
+    }
+}
+
+/// The session inline methods get: they must not touch the store.
+final class NoStoreSession: StoreSession, Sendable {
+    static let shared = NoStoreSession()
+    struct Refused: Error {}
+    func read<T>(_ body: (any Repositories) throws -> T) throws -> T { throw Refused() }
+    func write<T>(_ body: (any Repositories) throws -> T) throws -> T { throw Refused() }
 }
 
 /// Request ids: unique within the daemon's life, cheap to make.
@@ -86,4 +175,16 @@ final class RequestCounter: Sendable {
         let n = value.wrappingAdd(1, ordering: .relaxed).newValue
         return "\(prefix)-\(String(n, radix: 36))"
     }
+}
+
+/// glibc's `malloc_trim`, looked up at run time (it is not in the Glibc
+/// module); a no-op where it does not exist.
+enum MallocTrim {
+    private typealias Function = @convention(c) (Int) -> Int32
+    private static let function: Function? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
+        return unsafeBitCast(symbol, to: Function.self)
+    }()
+
+    static func run() { _ = function?(0) }
 }

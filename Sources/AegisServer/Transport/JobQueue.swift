@@ -1,11 +1,13 @@
 import Foundation
 
+import AegisWire
+
 /// A request waiting for a worker: the ROUTER routing id, whether the client
-/// sent the empty delimiter frame, and the body.
+/// sent the empty delimiter frame, and the envelope the front already read.
 struct Job {
     var identity: Data
     var delimited: Bool
-    var body: Data
+    var envelope: RequestEnvelope
     var peer: String?
 }
 

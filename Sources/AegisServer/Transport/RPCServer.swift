@@ -48,7 +48,10 @@ final class RPCServer: @unchecked Sendable {
     private var router: ZMQSocket?
     private var replies: ZMQSocket?
 
-    init(settings: RPCSettings, context: ZMQContext, handler: RequestHandler, store: any StoreProvider, logger: Logger) {
+    init(
+        settings: RPCSettings, context: ZMQContext, handler: RequestHandler, store: any StoreProvider,
+        logger: Logger
+    ) {
         self.settings = settings
         self.context = context
         self.handler = handler
@@ -65,6 +68,7 @@ final class RPCServer: @unchecked Sendable {
         try router.setRouterMandatory(true)
         try router.setSendHighWaterMark(100_000)
         try router.setReceiveHighWaterMark(100_000)
+        try router.setReceiveTimeout(100)
         try router.bind(settings.endpoint)
         boundEndpoint = router.lastEndpoint
         let replies = try ZMQSocket(context, .pull)
@@ -123,6 +127,21 @@ final class RPCServer: @unchecked Sendable {
                 if drainDeadline == nil { drainDeadline = .now + .seconds(10) }
                 if inFlight.load(ordering: .relaxed) == 0 || ContinuousClock.now > drainDeadline! { return }
             }
+            if inFlight.load(ordering: .relaxed) == 0, drainDeadline == nil {
+                // No worker holds a request, so no reply can arrive: wait on
+                // the ROUTER alone (cheaper than polling two sockets). The
+                // receive timeout brings us back to check for shutdown.
+                do {
+                    guard let frames = try router.receive() else { continue }
+                    accept(frames, on: router)
+                    acceptRequests(from: router)
+                } catch let error as ZMQError where error.isTerminated {
+                    return
+                } catch {
+                    continue
+                }
+                continue
+            }
             let ready: [Bool]
             do { ready = try poller.poll(timeoutMS: 100) } catch { return }
             if ready[1] { forwardReplies(from: replies, to: router) }
@@ -130,25 +149,38 @@ final class RPCServer: @unchecked Sendable {
         }
     }
 
+    /// Takes what is waiting on the ROUTER, up to a batch.
     private func acceptRequests(from router: ZMQSocket) {
         for _ in 0..<1024 {
             guard let frames = (try? router.receive(dontWait: true)) ?? nil else { return }
-            guard frames.count >= 2 else { continue }
-            let identity = frames[0]
-            let delimited = frames[1].isEmpty
-            let bodyFrames = frames.dropFirst(delimited ? 2 : 1)
-            guard bodyFrames.count == 1, let body = bodyFrames.first else {
-                reject(router, identity, delimited, .invalidRequest, "expected exactly one body frame after the delimiter")
-                continue
-            }
-            if body.count > settings.maxFrameBytes {
-                reject(
-                    router, identity, delimited, .resourceExhausted,
-                    "the request is \(body.count) bytes; the limit is \(settings.maxFrameBytes)")
-                continue
-            }
+            accept(frames, on: router)
+        }
+    }
+
+    /// Answers one request from memory, or queues it for a worker.
+    private func accept(_ frames: [Data], on router: ZMQSocket) {
+        guard frames.count >= 2 else { return }
+        let identity = frames[0]
+        let delimited = frames[1].isEmpty
+        let bodyFrames = frames.dropFirst(delimited ? 2 : 1)
+        guard bodyFrames.count == 1, let body = bodyFrames.first else {
+            reject(
+                router, identity, delimited, .invalidRequest,
+                "expected exactly one body frame after the delimiter")
+            return
+        }
+        if body.count > settings.maxFrameBytes {
+            reject(
+                router, identity, delimited, .resourceExhausted,
+                "the request is \(body.count) bytes; the limit is \(settings.maxFrameBytes)")
+            return
+        }
+        switch handler.triage(body) {
+        case .reply(let reply):
+            try? router.send(delimited ? [identity, Data(), reply] : [identity, reply], dontWait: true)
+        case .work(let envelope):
             inFlight.add(1, ordering: .relaxed)
-            if !queue.offer(Job(identity: identity, delimited: delimited, body: body, peer: nil)) {
+            if !queue.offer(Job(identity: identity, delimited: delimited, envelope: envelope, peer: nil)) {
                 inFlight.subtract(1, ordering: .relaxed)
                 reject(router, identity, delimited, .unavailable, "the server is busy; retry")
             }
@@ -170,7 +202,10 @@ final class RPCServer: @unchecked Sendable {
 
     /// Replies from the front itself, for requests that never reach a
     /// worker. The request id is not echoed: the body was not read.
-    private func reject(_ router: ZMQSocket, _ identity: Data, _ delimited: Bool, _ code: WireErrorCode, _ message: String) {
+    private func reject(
+        _ router: ZMQSocket, _ identity: Data, _ delimited: Bool, _ code: WireErrorCode,
+        _ message: String
+    ) {
         let body = ReplyEnvelope.failure(id: .nil, code: code, message: message, details: nil)
         try? router.send(delimited ? [identity, Data(), body] : [identity, body], dontWait: true)
     }
@@ -180,7 +215,7 @@ final class RPCServer: @unchecked Sendable {
     private func work(session: any StoreSession, push: ZMQSocket) {
         defer { push.close() }
         while let job = queue.take() {
-            let reply = handler.handle(job.body, peer: job.peer, session: session)
+            let reply = handler.handle(job.envelope, peer: job.peer, session: session)
             let frames = job.delimited ? [job.identity, Data(), reply] : [job.identity, reply]
             // Unbounded inproc pipe: this only fails once the front has gone.
             do { try push.send(frames, dontWait: true) } catch { continue }

@@ -63,7 +63,8 @@ def _ext_hook(code: int, data: bytes) -> Extension:
 
 def packb(value: Any) -> bytes:
     """Encode ``value`` as one MessagePack value (str as str, bytes as bin)."""
-    return msgpack.packb(value, use_bin_type=True, datetime=True, default=_default)
+    data: bytes = msgpack.packb(value, use_bin_type=True, datetime=True, default=_default)
+    return data
 
 
 def unpackb(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:

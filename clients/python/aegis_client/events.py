@@ -242,10 +242,10 @@ class Subscriber:
         if self.client is None:
             raise ValueError("Subscriber.follow needs a client: Subscriber(..., client=client)")
         last = after_seq
-        for event in self._replay_range(last, None):
-            last = event.seq
-            if self._wanted(event):
-                yield event
+        for replayed in self._replay_range(last, None):
+            last = replayed.seq
+            if self._wanted(replayed):
+                yield replayed
         idle_since = time.monotonic()
         while True:
             wait = check_interval

