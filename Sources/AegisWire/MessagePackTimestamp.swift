@@ -27,8 +27,10 @@ public struct MessagePackTimestamp: Sendable, Hashable, CustomStringConvertible 
         self.nanoseconds = nanoseconds
     }
 
-    /// The nearest timestamp to `date`; non-finite or out-of-range dates clamp
-    /// to the `Int64` second range (NaN becomes the epoch).
+    /// The timestamp of `date`, rounded to the microsecond: a `Date` is a
+    /// `Double`, so finer digits are floating-point noise (`.188` would
+    /// otherwise be sent as `.187999964`). Non-finite or out-of-range dates
+    /// clamp to the `Int64` second range (NaN becomes the epoch).
     public init(_ date: Date) {
         let ref = date.timeIntervalSinceReferenceDate
         guard !ref.isNaN else { self.seconds = 0; self.nanoseconds = 0; return }
@@ -36,7 +38,7 @@ public struct MessagePackTimestamp: Sendable, Hashable, CustomStringConvertible 
         let limit = 9.2e18  // comfortably inside Int64 after adding the epoch offset
         if whole >= limit { seconds = Int64.max; nanoseconds = 0; return }
         if whole <= -limit { seconds = Int64.min; nanoseconds = 0; return }
-        var nanos = ((ref - whole) * 1e9).rounded()
+        var nanos = ((ref - whole) * 1e6).rounded() * 1000
         if nanos >= 1e9 { whole += 1; nanos = 0 }
         seconds = Int64(whole) + Self.epochOffset
         nanoseconds = UInt32(nanos)

@@ -14,11 +14,11 @@ import Testing
         #expect(t["tactics"] == .array(["inhibit-response-function"]))
         #expect(t["platforms"]?.arrayValue != nil)
         #expect(t["is_subtechnique"] == false)
-        #expect(t["parent_id"] == nil)
+        #expect(t["parent_id"] == .nil)  // present, and nil
         #expect(t["subtechnique_ids"] == .array([]))
         #expect(t["revoked"] == false)
         #expect(t["deprecated"] == false)
-        #expect(t["revoked_by"] == nil)
+        #expect(t["revoked_by"] == .nil)
         #expect(t["url"] == "https://attack.mitre.org/techniques/T0803")
         #expect(t["modified"]?.dateValue != nil)
     }

@@ -388,3 +388,29 @@ struct IndexCodingKey: CodingKey {
     init?(intValue: Int) { self.intValue = intValue }
     var stringValue: String { "Index \(intValue ?? 0)" }
 }
+
+@Suite struct NilOptionalsTests {
+    struct Thing: Encodable {
+        var id = "T1"
+        var parent: String? = nil
+        var count: Int? = nil
+        var nested: [String]? = nil
+    }
+
+    @Test func omittedByDefault() throws {
+        let value = try MessagePackEncoder().encodeValue(Thing())
+        #expect(value.mapValue?.count == 1)
+    }
+
+    @Test func explicitWhenAsked() throws {
+        let value = try MessagePackEncoder(nilOptionals: .explicit).encodeValue(Thing())
+        let map = try #require(value.mapValue)
+        #expect(map.count == 4)
+        #expect(map["parent"] == .nil)
+        #expect(map["count"] == .nil)
+        #expect(map["nested"] == .nil)
+        let present = try MessagePackEncoder(nilOptionals: .explicit).encodeValue(Thing(parent: "T0", count: 2))
+        #expect(present.mapValue?["parent"] == "T0")
+        #expect(present.mapValue?["count"] == 2)
+    }
+}

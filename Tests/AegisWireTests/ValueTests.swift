@@ -116,14 +116,16 @@ import Testing
         #expect(ts(1.5) == "d7ff7735940000000001")
         #expect(ts(-1) == "c70cff00000000ffffffffffffffff")
         #expect(ts(17_179_869_184) == "c70cff000000000000000400000000")
-        // Precision: the nearest nanosecond of the Date.
+        // Precision: a Date becomes the nearest microsecond.
         let t = try #require(MessagePackTimestamp(rfc3339: "2026-01-02T03:04:05.123456789Z"))
         #expect(t.seconds == 1_767_323_045)
         #expect(t.nanoseconds == 123_456_789)
         #expect(t.description == "2026-01-02T03:04:05.123456789Z")
         let back = MessagePackTimestamp(t.date)
         #expect(back.seconds == t.seconds)
-        #expect(abs(Int(back.nanoseconds) - Int(t.nanoseconds)) < 200)
+        #expect(back.nanoseconds == 123_457_000)
+        // No floating-point noise on millisecond values.
+        #expect(MessagePackTimestamp(Date(timeIntervalSince1970: 1_763_042_400.188)).nanoseconds == 188_000_000)
         #expect(MessagePackTimestamp(rfc3339: "1969-12-31T23:59:59.5Z")?.seconds == -1)
         #expect(MessagePackTimestamp(rfc3339: "1969-12-31T23:59:59.5Z")?.nanoseconds == 500_000_000)
         #expect(MessagePackTimestamp(seconds: -2, nanoseconds: 500_000_000)?.description == "1969-12-31T23:59:58.500000000Z")

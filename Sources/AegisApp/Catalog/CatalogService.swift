@@ -76,9 +76,16 @@ public struct CatalogService {
         }
     }
 
-    public func tactics(domain: String?) throws -> [Tactic] {
+    /// Tactics in matrix order, domain by domain; paginated like every list
+    /// although a domain has only a dozen or so.
+    public func tactics(domain: String?, limit: Int?, cursor: String?) throws -> ListResult<Tactic> {
         let domain = try nonEmpty(domain, field: "domain", max: 64)
-        return try context.session.read { try $0.catalog.tactics(domain: domain) }
+        let page = try Cursor.pageRequest(limit: limit, cursor: cursor)
+        let all = try context.session.read { try $0.catalog.tactics(domain: domain) }
+        let start = page.after.flatMap { after in all.firstIndex { $0.id == after }.map { $0 + 1 } } ?? 0
+        let items = Array(all.dropFirst(start).prefix(page.limit))
+        let more = start + items.count < all.count
+        return ListResult(items: items, nextCursor: more ? Cursor.encode(items.last?.id) : nil)
     }
 
     public func actor(id: String) throws -> ThreatActor {

@@ -33,7 +33,7 @@ enum CatalogMethods {
                 limit: p.limit, cursor: p.cursor)
         }.cachedUntilCatalogChanges(),
         .method("tactic.list", TacticListParams.self) { p, scope in
-            ItemList(items: try service(scope).tactics(domain: p.domain))
+            try service(scope).tactics(domain: p.domain, limit: p.limit, cursor: p.cursor)
         }.cachedUntilCatalogChanges(),
         .method("actor.get", IDParams.self) { p, scope in try service(scope).actor(id: p.id) }
             .cachedUntilCatalogChanges(),
@@ -92,7 +92,11 @@ enum CatalogMethods {
         }
     }
 
-    struct TacticListParams: Decodable { var domain: String? }
+    struct TacticListParams: Decodable {
+        var domain: String?
+        var limit: Int?
+        var cursor: String?
+    }
 
     struct ActorListParams: Decodable {
         var q: String?
@@ -123,8 +127,6 @@ enum CatalogMethods {
     struct ImportAppended: Encodable { var received: Int64 }
 }
 
-/// `{items: [...]}` for short, unpaginated lists.
-struct ItemList<Item: Encodable & Sendable>: Encodable, Sendable { var items: [Item] }
 
 /// `{}`: done, nothing to report.
 struct Done: Encodable {}

@@ -53,7 +53,7 @@ struct CallFailure: Error {
             message = "must be \(describe(type)), not nil"
         case let .dataCorrupted(context):
             path = context.codingPath
-            message = "is not valid (\(context.debugDescription))"
+            message = "has a value that is not accepted"
         @unknown default:
             path = []
             message = "is not valid"

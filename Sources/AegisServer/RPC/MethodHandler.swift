@@ -63,7 +63,8 @@ struct MethodHandler: Sendable {
     /// Decoding is strict: unknown parameter names are refused, so a typo is
     /// an `INVALID_ARGUMENT` naming it instead of being silently ignored.
     static let decoder = MessagePackDecoder(rejectUnknownKeys: true)
-    static let encoder = MessagePackEncoder()
+    /// Results always carry every field: a nil optional is sent as nil.
+    static let encoder = MessagePackEncoder(nilOptionals: .explicit)
 
     /// A method with typed params.
     static func method<Params: Decodable & Sendable, Result: Encodable & Sendable>(

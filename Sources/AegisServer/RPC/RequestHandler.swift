@@ -142,9 +142,13 @@ struct RequestHandler: Sendable {
         } else {
             logger.debug("request refused", metadata: ["method": .string(envelope.method), "code": .string(wire.code.rawValue)])
         }
-        return ReplyEnvelope.failure(
-            id: envelope.id, code: WireErrorCode(rawValue: wire.code.rawValue), message: wire.message,
+        let code = WireErrorCode(rawValue: wire.code.rawValue)
+        let reply = ReplyEnvelope.failure(
+            id: envelope.id, code: code, message: wire.message,
             details: wire.details.isEmpty ? nil : MessagePackMap(sorted: wire.details))
+        guard reply.count > env.limits.maxFrameBytes else { return reply }
+        // An error that echoes a huge request value: send it without the echo.
+        return ReplyEnvelope.failure(id: .nil, code: code, message: "\(code.rawValue) (details too large to send)")
     }
 
     private func unknownMethod(_ name: String) -> CallFailure {

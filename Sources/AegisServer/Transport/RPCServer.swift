@@ -204,9 +204,9 @@ final class RPCServer: @unchecked Sendable {
     /// worker. The request id is not echoed: the body was not read.
     private func reject(
         _ router: ZMQSocket, _ identity: Data, _ delimited: Bool, _ code: WireErrorCode,
-        _ message: String
+        _ message: String, details: MessagePackMap? = nil
     ) {
-        let body = ReplyEnvelope.failure(id: .nil, code: code, message: message, details: nil)
+        let body = ReplyEnvelope.failure(id: .nil, code: code, message: message, details: details)
         try? router.send(delimited ? [identity, Data(), body] : [identity, body], dontWait: true)
     }
 

@@ -58,7 +58,7 @@ public final class FileUploadStaging: UploadStaging {
         // Under the lock, so chunks of one upload land in order and the
         // recorded sizes always match the files.
         try uploads.withLock { uploads throws -> Int64 in
-            guard var upload = uploads[uploadID] else { throw AegisError.notFound("upload", uploadID) }
+            guard var upload = uploads[uploadID] else { throw AegisError.notFound("upload", String(uploadID.prefix(64))) }
             let index = upload.files.firstIndex { $0.name == file } ?? upload.files.count
             let current = index < upload.files.count ? upload.files[index].size : 0
             guard offset == current else {
@@ -90,7 +90,7 @@ public final class FileUploadStaging: UploadStaging {
 
     public func files(uploadID: String, purpose: String) throws -> [UploadedFile] {
         guard let upload = uploads.withLock({ $0[uploadID] }), upload.purpose == purpose else {
-            throw AegisError.notFound("upload", uploadID)
+            throw AegisError.notFound("upload", String(uploadID.prefix(64)))
         }
         return try upload.files.enumerated().map { index, file in
             let url = directory(uploadID).appendingPathComponent(String(index))

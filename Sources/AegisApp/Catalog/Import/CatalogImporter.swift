@@ -47,6 +47,10 @@ public struct CatalogImporter: Sendable {
         } catch {
             throw AegisError(error.code, error.message, details: error.details)
         }
+        guard !bundles.isEmpty else {
+            throw AegisError.invalidArgument(
+                "files", "none of these files holds techniques, tactics or relationships (software-lookup alone is not a catalog)")
+        }
         var seen = Set<String>()
         for b in bundles where !seen.insert(b.domain).inserted {
             throw AegisError.invalidArgument("files", "two catalogs for the same domain \(b.domain) in one import")

@@ -24,19 +24,23 @@ enum StixDate {
             let second = number(2), (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60,
             second < 61
         else { return nil }
-        var fraction = 0.0
+        // Fractional seconds, to the microsecond (what the store keeps).
+        var micros = 0
         if expect(46) {
-            var scale = 0.1
+            var digits = 0
             while let c = utf8.first, c >= 48, c <= 57 {
-                fraction += Double(c - 48) * scale
-                scale /= 10
+                if digits < 6 {
+                    micros = micros * 10 + Int(c - 48)
+                    digits += 1
+                }
                 utf8 = utf8.dropFirst()
             }
+            for _ in digits..<6 { micros *= 10 }
         }
         guard expect(90), utf8.isEmpty else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = Double(days * 86_400 + hour * 3600 + minute * 60 + second) + fraction
-        return Date(timeIntervalSince1970: seconds)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second
+        return Date(timeIntervalSince1970: Double(seconds) + Double(micros) / 1_000_000)
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant).
