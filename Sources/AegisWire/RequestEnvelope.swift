@@ -8,6 +8,8 @@ import Foundation
 public struct RequestEnvelope: Sendable, Equatable {
     /// The protocol version this code speaks.
     public static let currentVersion = 1
+    /// Method names are short: `noun.verb`, at most this many bytes.
+    public static let maxMethodNameBytes = 64
 
     public var v: Int
     /// Chosen by the client, echoed in the reply: `.int`/`.uint` or `.string`.
@@ -48,6 +50,7 @@ public struct RequestEnvelope: Sendable, Equatable {
 
     /// True if `name` matches `^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`.
     public static func isValidMethodName(_ name: String) -> Bool {
+        guard name.utf8.count <= maxMethodNameBytes else { return false }
         var segments = 0
         var atSegmentStart = true
         for b in name.utf8 {

@@ -17,7 +17,8 @@ import Testing
     }
 
     func importFiles(_ files: [UploadedFile]) throws -> [CatalogImportSummary.DomainChanges] {
-        let bundles = try CatalogImporter(crypto: TestCrypto()).bundles(from: files)
+        let known = try session.read { try $0.catalog.attackIDsByStixID() }
+        let bundles = try CatalogImporter(crypto: TestCrypto()).bundles(from: files, knownIDs: known)
         return try session.write { repos in try bundles.map { try repos.catalog.importBundle($0, at: Date()) } }
     }
 
@@ -124,6 +125,24 @@ import Testing
         #expect(after.revokedBy == "T9002")
         let status = try session.read { try $0.catalog.status() }
         #expect(status.domains.first?.version == "2.0")
+    }
+
+    @Test func aSuccessorFromAnEarlierImportIsFound() throws {
+        _ = try importFiles([synthetic(version: "1.0", revoked: false)])
+        // Version 2 holds only the revoked technique and the relationship.
+        let json = """
+            {"type": "bundle", "id": "bundle--test2", "objects": [
+              {"type": "x-mitre-collection", "id": "x-mitre-collection--t", "name": "Test ATT&CK", "x_mitre_version": "2.0"},
+              {"type": "attack-pattern", "id": "attack-pattern--1", "name": "Old Way", "revoked": true,
+               "x_mitre_domains": ["test-attack"],
+               "external_references": [{"source_name": "mitre-attack", "external_id": "T9001"}]},
+              {"type": "relationship", "id": "relationship--r1", "relationship_type": "revoked-by",
+               "source_ref": "attack-pattern--1", "target_ref": "attack-pattern--2"}
+            ]}
+            """
+        let changes = try importFiles([UploadedFile(name: "v2.json", content: Data(json.utf8))])
+        #expect(changes.first?.revoked == ["T9001": "T9002"])
+        #expect(try session.read { try $0.catalog.technique(id: "T9001") }?.revokedBy == "T9002")
     }
 
     @Test func aFailedImportChangesNothing() throws {

@@ -15,7 +15,8 @@ public struct CatalogService {
     /// `catalog.imported` per domain. Nothing is written if any file fails.
     public func importCatalog(_ files: [UploadedFile]) throws -> CatalogImportSummary {
         let started = env.clock.now()
-        let bundles = try CatalogImporter(crypto: env.crypto).bundles(from: files)
+        let known = try context.session.read { try $0.catalog.attackIDsByStixID() }
+        let bundles = try CatalogImporter(crypto: env.crypto).bundles(from: files, knownIDs: known)
         let actor = context.principal?.actorID
         let changes = try context.session.write { repos in
             try bundles.map { bundle in

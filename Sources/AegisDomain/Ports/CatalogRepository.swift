@@ -11,6 +11,9 @@ public protocol CatalogRepository {
     func actors(matching query: ActorQuery) throws -> Page<ThreatActor>
     func mitigation(id: String) throws -> Mitigation?
     func status() throws -> CatalogStatus
+    /// ATT&CK ids of the techniques and actors already held, by STIX id: how
+    /// an import resolves a `revoked-by` that points outside its own files.
+    func attackIDsByStixID() throws -> [String: String]
     /// Writes `bundle` as the current content of its domain: objects are
     /// upserted by ATT&CK id, the domain's links replaced. Idempotent.
     func importBundle(_ bundle: CatalogBundle, at time: Date) throws -> CatalogImportSummary.DomainChanges

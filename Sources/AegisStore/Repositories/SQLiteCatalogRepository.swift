@@ -156,6 +156,16 @@ struct SQLiteCatalogRepository: CatalogRepository {
         return CatalogStatus(domains: domains)
     }
 
+    func attackIDsByStixID() throws -> [String: String] {
+        var ids: [String: String] = [:]
+        for table in ["techniques", "actors"] {
+            for (stix, id) in try db.prepare("SELECT stix_id, id FROM \(table)").rows({ ($0.text(0), $0.text(1)) }) {
+                ids[stix] = id
+            }
+        }
+        return ids
+    }
+
     func importBundle(_ bundle: CatalogBundle, at time: Date) throws -> CatalogImportSummary.DomainChanges {
         try SQLiteCatalogImport(db: db).write(bundle, at: time)
     }

@@ -11,7 +11,10 @@ public struct CatalogImporter: Sendable {
 
     public init(crypto: any CryptoProvider) { self.crypto = crypto }
 
-    public func bundles(from files: [UploadedFile]) throws(AegisError) -> [CatalogBundle] {
+    /// `knownIDs`: ATT&CK ids by STIX id of what the catalog already holds.
+    public func bundles(from files: [UploadedFile], knownIDs: [String: String] = [:]) throws(AegisError)
+        -> [CatalogBundle]
+    {
         guard !files.isEmpty else { throw AegisError.invalidArgument("files", "no catalog files given") }
         var bundles: [CatalogBundle] = []
         var lookupFiles: [(name: String, content: LookupFile)] = []
@@ -23,7 +26,7 @@ public struct CatalogImporter: Sendable {
                     let source = CatalogSource(
                         format: .stixBundle, files: [file.name], sha256: crypto.sha256Hex(file.content))
                     let raw = try StixBundleReader.read(StixBundle(type: "bundle", objects: objects), file: file.name)
-                    bundles.append(try CatalogAssembler(file: file.name, source: source, knownIDs: [:]).assemble(raw))
+                    bundles.append(try CatalogAssembler(file: file.name, source: source, knownIDs: knownIDs).assemble(raw))
                 } else if parsed.lookup.metadata != nil {
                     guard parsed.lookup.isRecognised else { continue }  // e.g. software-lookup: not catalogued
                     lookupFiles.append((file.name, parsed.lookup))
@@ -41,7 +44,7 @@ public struct CatalogImporter: Sendable {
                 let source = CatalogSource(format: .attackStixLookup, files: names, sha256: crypto.sha256Hex(all))
                 let raw = try AttackLookupReader.read(lookupFiles)
                 bundles.append(
-                    try CatalogAssembler(file: names.joined(separator: ", "), source: source, knownIDs: [:])
+                    try CatalogAssembler(file: names.joined(separator: ", "), source: source, knownIDs: knownIDs)
                         .assemble(raw))
             }
         } catch {
