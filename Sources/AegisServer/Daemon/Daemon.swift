@@ -91,6 +91,9 @@ public final class Daemon: @unchecked Sendable {
             ])
     }
 
+    /// Requests a worker is on or will be (for tests and metrics).
+    var requestsInFlight: Int { server?.requestsInFlight ?? 0 }
+
     /// Graceful stop: no new requests, in-flight ones answered within
     /// `grace`, committed events published, sockets and store closed.
     public func stop(grace: Duration = .seconds(10)) {

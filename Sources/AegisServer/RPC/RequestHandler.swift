@@ -104,6 +104,10 @@ struct RequestHandler: Sendable {
         logger[metadataKey: "request_id"] = .string(requestID)
         logger[metadataKey: "method"] = .string(envelope.method)
         let generation = results.generation
+        let started = ContinuousClock.now
+        defer {
+            logger.debug("request done", metadata: ["elapsed_us": .stringConvertible((ContinuousClock.now - started).microseconds)])
+        }
         do {
             guard let session = session ?? (method.inline ? NoStoreSession.shared : nil) else {
                 throw CallFailure(code: .internal, message: "internal error; request id \(requestID)", isInternal: true)
@@ -191,4 +195,9 @@ enum MallocTrim {
     }()
 
     static func run() { _ = function?(0) }
+}
+
+extension Duration {
+    /// Whole microseconds.
+    var microseconds: Int64 { components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000 }
 }

@@ -93,6 +93,9 @@ final class RPCServer: @unchecked Sendable {
         spawn("aegis-rpc") { [self] in self.front(router: router, replies: replies) }
     }
 
+    /// Requests queued for or held by a worker.
+    var requestsInFlight: Int { inFlight.load(ordering: .relaxed) }
+
     /// Stops taking requests, answers those in flight (up to `grace`), then
     /// ends the threads and closes the sockets.
     func stop(grace: Duration) {
