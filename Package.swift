@@ -59,16 +59,18 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Shared by the test targets: real data files, temporary folders.
+        .target(name: "AegisTestSupport", dependencies: ["AegisDomain"], path: "Tests/AegisTestSupport"),
         .testTarget(name: "AegisDomainTests", dependencies: ["AegisDomain"]),
         .testTarget(name: "AegisWireTests", dependencies: ["AegisWire"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
-        .testTarget(name: "AegisStoreTests", dependencies: ["AegisStore", "AegisApp", "AegisDomain"]),
-        .testTarget(name: "AegisAppTests", dependencies: ["AegisApp", "AegisDomain"]),
+        .testTarget(name: "AegisStoreTests", dependencies: ["AegisStore", "AegisApp", "AegisDomain", "AegisTestSupport"]),
+        .testTarget(name: "AegisAppTests", dependencies: ["AegisApp", "AegisDomain", "AegisTestSupport"]),
         .testTarget(name: "AegisServerTests", dependencies: [
-            "AegisServer", "AegisClient", "AegisWire", "ZeroMQ",
+            "AegisServer", "AegisClient", "AegisWire", "ZeroMQ", "AegisStore", "AegisTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "AegisCLITests"),
+        .testTarget(name: "AegisCLITests", dependencies: ["AegisTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,6 +14,8 @@ public final class AegisClient {
     private let ownsContext: Bool
     private let socket: ZMQSocket
     private var nextID: Int64 = 1
+    /// Replies still owed to calls that timed out; they arrive first.
+    private var lateReplies = 0
 
     /// Connects (lazily, as libzmq does) to `endpoint`.
     public init(
@@ -51,6 +53,7 @@ public final class AegisClient {
         while true {
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else {
+                lateReplies += 1
                 throw .timeout(method: method, seconds: Double(timeout.components.seconds))
             }
             let ms = Int(remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000)
@@ -63,9 +66,16 @@ public final class AegisClient {
                 case .success(let parsed): reply = parsed
                 case .failure(let error): throw AegisClientError.transport("unreadable reply: \(error)")
                 }
-                // A late reply to an earlier call that timed out; or an
-                // unaddressed error (the server could not read our request).
-                if reply.id != .int(id) && reply.id != .nil { continue }
+                if reply.id != .int(id) {
+                    // Replies come back in order: first those owed to calls
+                    // that timed out; then a nil id is ours (the server
+                    // could not read the request, so could not echo its id).
+                    if lateReplies > 0 {
+                        lateReplies -= 1
+                        continue
+                    }
+                    if reply.id != .nil { continue }
+                }
                 switch reply.outcome {
                 case .success(let result): return result
                 case .failure(let error):
@@ -94,7 +104,7 @@ public final class AegisClient {
     public func sendRaw(_ body: Data) throws -> Data {
         try socket.send([Data(), body])
         var poller = ZMQPoller([socket])
-        let ms = Int(timeout.components.seconds * 1000)
+        let ms = max(1, Int(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
         guard try poller.poll(timeoutMS: ms)[0], let frames = try socket.receive(dontWait: true), let reply = frames.last
         else { throw AegisClientError.timeout(method: "(raw)", seconds: Double(timeout.components.seconds)) }
         return reply

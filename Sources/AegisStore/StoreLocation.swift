@@ -36,12 +36,17 @@ public enum StoreLocation: Equatable, Sendable {
         switch self {
         case .sqlite(let path): "sqlite:\(path)"
         case .postgres(let url):
-            if let at = url.lastIndex(of: "@"), let scheme = url.range(of: "://") {
-                "\(url[..<scheme.upperBound])***\(url[at...])"
-            } else {
-                url
-            }
+            // Scheme, host and database only: no user, password or options.
+            Self.redactedPostgres(url)
         }
+    }
+
+    static func redactedPostgres(_ url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return "postgres://***" }
+        var rest = url[scheme.upperBound...]
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
+        return "\(url[..<scheme.upperBound])***@\(rest)"
     }
 
     /// Opens the store, applying migrations.

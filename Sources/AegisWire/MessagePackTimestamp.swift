@@ -9,9 +9,8 @@ import Foundation
 ///
 /// `Date` is a `Double` of seconds since 2001, so at present-day times it
 /// resolves about 0.1 µs: converting a timestamp with arbitrary nanoseconds to
-/// `Date` rounds to the nearest representable instant, and converting back
-/// yields the nearest nanosecond. Whole seconds and binary fractions
-/// (0.5 s, 0.25 s...) survive exactly.
+/// `Date` rounds to the nearest representable instant, and converting a
+/// `Date` back rounds to the microsecond (finer digits would be noise).
 public struct MessagePackTimestamp: Sendable, Hashable, CustomStringConvertible {
     /// Seconds since the Unix epoch; negative before 1970.
     public var seconds: Int64

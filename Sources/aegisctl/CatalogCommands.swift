@@ -34,6 +34,11 @@ struct CatalogImport: ParsableCommand {
                 throw AegisClientError.transport("catalog.import_begin returned no upload_id")
             }
             let chunk = max(64 << 10, chunkBytes ?? Int(begun.mapValue?["chunk_bytes"]?.intValue ?? Int64(4 << 20)))
+            var committed = false
+            defer {
+                // A failed upload is given back at once, not left to expire.
+                if !committed { _ = try? client.call("catalog.import_abort", ["upload_id": .string(uploadID)]) }
+            }
             var sent = 0
             for file in files {
                 let data = try Data(contentsOf: file.url, options: .alwaysMapped)
@@ -53,6 +58,7 @@ struct CatalogImport: ParsableCommand {
                 } while offset < data.count
             }
             Output.progress("importing \(files.count) file(s)…")
+            committed = true  // claimed by the commit, whatever its outcome
             let result = try client.call("catalog.import_commit", ["upload_id": .string(uploadID)])
             Output.endProgress()
             if options.json { return Output.json(result) }

@@ -69,10 +69,10 @@ struct TacticList: ParsableCommand {
         try reportingFailures {
             var params: MessagePackMap = [:]
             if let domain { params.append(key: "domain", value: .string(domain)) }
-            let result = try options.client().call("tactic.list", params)
-            if options.json { return Output.json(result) }
+            let items = try listAll(options.client(), "tactic.list", params, max: nil)
+            if options.json { return Output.json(.array(items)) }
             Output.table(
-                result.mapValue?["items"]?.arrayValue ?? [],
+                items,
                 [("DOMAIN", "domain", 20), ("ORDER", "order", 5), ("ID", "id", 8), ("SHORTNAME", "shortname", 30),
                     ("NAME", "name", 40)])
         }

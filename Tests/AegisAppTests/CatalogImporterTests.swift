@@ -2,6 +2,7 @@ import AegisApp
 import AegisDomain
 import Foundation
 import Testing
+import AegisTestSupport
 
 @Suite struct CatalogImporterTests {
     let importer = CatalogImporter(crypto: TestCrypto())
@@ -127,5 +128,16 @@ import Testing
     @Test func noFilesIsAnInvalidArgument() {
         let error = #expect(throws: AegisError.self) { try importer.bundles(from: []) }
         #expect(error?.code == .invalidArgument)
+    }
+}
+
+@Suite struct CatalogImporterRefusalTests {
+    @Test func softwareAloneIsNotACatalog() throws {
+        let software = TestData.attackLookup.appendingPathComponent("software-lookup-v18.1.json")
+        let error = #expect(throws: AegisError.self) {
+            try CatalogImporter(crypto: TestCrypto()).bundles(from: [try TestData.file(software)])
+        }
+        #expect(error?.code == .invalidArgument)
+        #expect(error?.details["field"] == "files")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import AegisTestSupport
 
 /// aegisctl against a real aegisd process, as an admin would use them.
 @Suite(.serialized) struct AegisCtlTests {
@@ -93,13 +94,13 @@ import Testing
         #expect(object["catalog_version"] as? String == "enterprise-attack 18.1")
         // Logs are JSON lines and never carry the key.
         #expect(daemon.terminate() == 0)
-        let log = String(decoding: daemon.log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(daemon.waitForLog("\"msg\":\"aegisd stopped\""))
+        let log = daemon.log
         let key = try String(contentsOf: daemon.dataDirectory.appendingPathComponent("admin.key"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(!log.contains(key))
         for line in log.split(separator: "\n") {
             #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "\(line)")
         }
-        #expect(log.contains("\"msg\":\"aegisd stopped\""))
     }
 }

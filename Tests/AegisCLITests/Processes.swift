@@ -1,4 +1,5 @@
 import Foundation
+import AegisTestSupport
 
 /// The built executables: `AEGIS_BIN_DIR` (set by `make test`), else
 /// `<repo>/.build/debug`.
@@ -20,12 +21,18 @@ struct CommandResult {
     var stderr: String
 }
 
-/// Runs `aegisctl` with `arguments` and `environment` added to ours.
-func aegisctl(_ arguments: [String], environment: [String: String]) throws -> CommandResult {
+/// Our environment without Aegis settings (so the caller's never leak in),
+/// plus `extra`.
+func cleanEnvironment(_ extra: [String: String]) -> [String: String] {
+    ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AEGIS_") }.merging(extra) { $1 }
+}
+
+/// Runs `aegisctl` with `arguments` and `extra` environment.
+func aegisctl(_ arguments: [String], environment extra: [String: String]) throws -> CommandResult {
     let process = Process()
     process.executableURL = Binaries.url("aegisctl")
     process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.environment = cleanEnvironment(extra)
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -43,7 +50,8 @@ func aegisctl(_ arguments: [String], environment: [String: String]) throws -> Co
 final class DaemonProcess {
     let directory: TemporaryDirectory
     let process = Process()
-    let log = Pipe()
+    private let logPipe = Pipe()
+    private let logBuffer = LogBuffer()
     private(set) var rpc = ""
     private(set) var events = ""
 
@@ -55,8 +63,11 @@ final class DaemonProcess {
         process.arguments =
             ["--data-dir", dataDirectory.path, "--rpc", "tcp://127.0.0.1:*", "--events", "tcp://127.0.0.1:*"]
             + extraArguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardError = log
+        process.environment = cleanEnvironment(environment)
+        process.standardError = logPipe
+        // Read the log as it comes, so a chatty daemon never blocks on a full pipe.
+        let buffer = logBuffer
+        logPipe.fileHandleForReading.readabilityHandler = { buffer.append($0.availableData) }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         let runtime = dataDirectory.appendingPathComponent("aegisd.json")
@@ -87,7 +98,27 @@ final class DaemonProcess {
         return process.terminationStatus
     }
 
+    /// Everything logged so far.
+    var log: String { logBuffer.text }
+
+    /// Waits (up to 10 s) until the log contains `text`.
+    func waitForLog(_ text: String) -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if log.contains(text) { return true }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return log.contains(text)
+    }
+
     deinit { terminate() }
+}
+
+final class LogBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func append(_ more: Data) { lock.withLock { data.append(more) } }
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }
 
 enum DaemonProcessError: Error { case didNotStart }

@@ -1,8 +1,11 @@
 import AegisClient
+import AegisDomain
+import AegisStore
 import AegisWire
 import Foundation
 import Testing
 import ZeroMQ
+import AegisTestSupport
 
 /// Every malformed request gets one reply with the right code, nothing is
 /// written, and the daemon goes on serving.
@@ -12,19 +15,27 @@ import ZeroMQ
     /// A daemon with a small frame limit; what it holds is compared before
     /// and after each bad request.
     let daemon: TestDaemon
-    let before: MessagePackValue
+    let before: [String]
 
     init() throws {
         daemon = try TestDaemon(maxFrameBytes: Self.frameLimit)
         before = try Self.state(daemon)
     }
 
-    static func state(_ daemon: TestDaemon) throws -> MessagePackValue {
-        let client = try daemon.client()
-        return .array([
-            try client.call("catalog.status"),
-            try client.call("events.replay", ["after_seq": 0, "limit": 1000]).mapValue?["last_seq"] ?? .nil,
-        ])
+    /// What the database holds, read from the file itself (not through the
+    /// daemon and its caches).
+    static func state(_ daemon: TestDaemon) throws -> [String] {
+        let store = try SQLiteStore(path: daemon.dataDirectory.appendingPathComponent("aegis.sqlite").path)
+        return try store.openSession().read { repos in
+            let techniques = try repos.catalog.techniques(
+                matching: TechniqueQuery(includeRevoked: true, page: PageRequest(limit: 1000)))
+            let actors = try repos.catalog.actors(matching: ActorQuery(includeRevoked: true, page: PageRequest(limit: 1000)))
+            return [
+                "\(try repos.catalog.status())", "events \(try repos.events.lastSeq())",
+                "techniques \(techniques.items.count)", "actors \(actors.items.count)",
+                "tactics \(try repos.catalog.tactics(domain: nil).count)",
+            ]
+        }
     }
 
     func expectUnchangedAndServing() throws {
@@ -74,6 +85,7 @@ import ZeroMQ
     @Test func anUnknownMethod() throws {
         try expectError(request("system.shutdown"), .unknownMethod, id: 7)
         try expectError(request("Technique.Get"), .invalidRequest)
+        try expectError(request("a." + String(repeating: "b", count: 63)), .invalidRequest)
     }
 
     @Test func wrongParamTypes() throws {
@@ -99,9 +111,11 @@ import ZeroMQ
         let socket = try ZMQSocket(context, .dealer)
         defer { socket.close() }
         try socket.connect(daemon.daemon.rpcEndpoint)
+        try socket.setReceiveTimeout(1000)
         try socket.send([Data(), request("technique.get", ["id": .binary(huge)])])
-        // Everyone else is served as before.
+        // Everyone else is served as before; the sender gets no reply.
         try expectUnchangedAndServing()
+        #expect(try socket.receive() == nil)
     }
 
     @Test func nestingOneHundredDeep() throws {
@@ -179,6 +193,7 @@ import ZeroMQ
 
     @Test func aBadCursor() throws {
         try expectError(request("technique.list", ["cursor": "not-ours"]), .invalidArgument, field: "cursor")
+        try expectError(request("tactic.list", ["cursor": "not-ours"]), .invalidArgument, field: "cursor")
         try expectError(request("technique.list", ["limit": 5000]), .invalidArgument, field: "limit")
     }
 }

@@ -2,6 +2,7 @@ import AegisClient
 import AegisWire
 import Foundation
 import Testing
+import AegisTestSupport
 
 @Suite struct CatalogMethodsTests {
     @Test func techniqueGetCarriesTheContractFields() throws {
@@ -129,5 +130,41 @@ import Testing
             try daemon.client(key: .some(nil)).call("catalog.import_begin")
         }
         #expect(error?.code == "UNAUTHENTICATED")
+    }
+}
+
+@Suite struct ReadCacheTests {
+    @Test func anImportReplacesWhatWasCached() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        _ = try client.call("catalog.import", ["files": .array([try SharedDaemon.icsFile()])])
+        #expect(try client.call("technique.get", ["id": "T0803"]).mapValue?["name"] == "Block Command Message")
+        #expect(try client.call("technique.get", ["id": "T0803"]).mapValue?["name"] == "Block Command Message")
+        // A newer release renames the technique.
+        var content = try Data(contentsOf: TestData.icsBundle)
+        let old = Data("\"name\": \"Block Command Message\"".utf8)
+        let range = try #require(content.range(of: old))
+        content.replaceSubrange(range, with: Data("\"name\": \"Block Command Messages\"".utf8))
+        _ = try client.call(
+            "catalog.import", ["files": .array([.map(["name": "ics-v2.json", "content": .binary(content)])])])
+        #expect(try client.call("technique.get", ["id": "T0803"]).mapValue?["name"] == "Block Command Messages")
+    }
+
+    @Test func tacticListPages() throws {
+        let daemon = try SharedDaemon.get()
+        let client = try daemon.client()
+        var ids: [String] = []
+        var params: MessagePackMap = ["domain": "ics-attack", "limit": 5]
+        var pages = 0
+        while true {
+            let page = try #require(try client.call("tactic.list", params).mapValue)
+            ids += page["items"]?.arrayValue?.compactMap { $0.mapValue?["id"]?.stringValue } ?? []
+            pages += 1
+            guard case .string(let cursor)? = page["next_cursor"] else { break }
+            params = ["domain": "ics-attack", "limit": 5, "cursor": .string(cursor)]
+        }
+        #expect(pages == 3)
+        #expect(ids.count == 12)
+        #expect(ids.first == "TA0108")
     }
 }

@@ -5,6 +5,7 @@ import Testing
 import ZeroMQ
 
 @testable import AegisServer
+import AegisTestSupport
 
 @Suite struct RPCTransportTests {
     @Test func dealerClientsGetReplies() throws {
@@ -83,7 +84,7 @@ import ZeroMQ
     }
 
     @Test func stopAnswersRequestsAlreadyInFlight() throws {
-        let daemon = try TestDaemon()
+        let daemon = try TestDaemon(maxFrameBytes: 64 << 20)
         let context = try ZMQContext()
         defer { context.terminate() }
         let socket = try ZMQSocket(context, .dealer)

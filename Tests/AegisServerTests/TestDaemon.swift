@@ -4,6 +4,7 @@ import AegisWire
 import Foundation
 import Logging
 import Synchronization
+import AegisTestSupport
 
 /// An in-process aegisd on loopback with wildcard ports, a fresh data
 /// directory and its log captured in memory.
@@ -96,7 +97,7 @@ func eventually(
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try condition() { return true }
-        Thread.sleep(forTimeInterval: 0.01)
+        Thread.sleep(forTimeInterval: 0.001)
     }
     return try condition()
 }

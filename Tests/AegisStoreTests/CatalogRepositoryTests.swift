@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import AegisStore
+import AegisTestSupport
 
 @Suite struct CatalogRepositoryTests {
     let dir: TemporaryDirectory

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import AegisStore
+import AegisTestSupport
 
 @Suite struct FileUploadStagingTests {
     @Test func collectsChunksInOrder() throws {
@@ -12,11 +13,13 @@ import Testing
         #expect(try staging.append(uploadID: id, file: "a.json", offset: 0, data: Data("hello ".utf8)) == 6)
         #expect(try staging.append(uploadID: id, file: "b.json", offset: 0, data: Data("x".utf8)) == 1)
         #expect(try staging.append(uploadID: id, file: "a.json", offset: 6, data: Data("world".utf8)) == 11)
-        let files = try staging.files(uploadID: id, purpose: "catalog")
+        let files = try staging.claim(uploadID: id, purpose: "catalog")
         #expect(files.map(\.name) == ["a.json", "b.json"])
         #expect(String(decoding: files[0].content, as: UTF8.self) == "hello world")
+        // Claimed: a second claim or a late chunk finds nothing.
+        #expect(throws: AegisError.self) { try staging.claim(uploadID: id, purpose: "catalog") }
+        #expect(throws: AegisError.self) { try staging.append(uploadID: id, file: "a.json", offset: 11, data: Data()) }
         staging.discard(uploadID: id)
-        #expect(throws: AegisError.self) { try staging.files(uploadID: id, purpose: "catalog") }
     }
 
     @Test func refusesWrongOffsetsOversizeAndStrangers() throws {
@@ -36,7 +39,8 @@ import Testing
         }
         #expect(unknown?.code == .notFound)
         // Another purpose cannot read it.
-        #expect(throws: AegisError.self) { try staging.files(uploadID: id, purpose: "evidence") }
+        #expect(throws: AegisError.self) { try staging.claim(uploadID: id, purpose: "evidence") }
+        #expect(try staging.claim(uploadID: id, purpose: "catalog").isEmpty)
     }
 
     @Test func limitsOpenUploads() throws {

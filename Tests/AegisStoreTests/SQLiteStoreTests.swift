@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import AegisStore
+import AegisTestSupport
 
 @Suite struct SQLiteStoreTests {
     @Test func appliesEveryMigrationOnceInOrder() throws {

@@ -25,10 +25,14 @@ public struct AuthService {
         return Principal(kind: .apiKey, id: key.id, name: key.name, roles: Set(key.roles))
     }
 
-    /// On an empty store, creates an admin API key and returns its secret
-    /// (to be written where only the operator can read it); nil when keys
-    /// already exist. Only the key's hash is stored.
-    public func bootstrapAdminKey(session: any StoreSession) throws -> (key: APIKey, secret: String)? {
+    /// On an empty store, creates an admin API key; nil when keys already
+    /// exist. Only the key's hash is stored. `deliver` receives the secret
+    /// inside the transaction, before the commit, to put it where only the
+    /// operator can read it: if it throws, no key is created, so the next
+    /// start tries again rather than leaving a key nobody has.
+    public func bootstrapAdminKey(
+        session: any StoreSession, deliver: (String) throws -> Void
+    ) throws -> APIKey? {
         try session.write { repos in
             guard try repos.apiKeys.count() == 0 else { return nil }
             let now = env.clock.now()
@@ -40,7 +44,8 @@ public struct AuthService {
                     type: "api_key.created", subject: .init(kind: "api_key", id: key.id), actor: nil,
                     payload: ["name": .string(key.name), "roles": .strings(key.roles.map(\.rawValue))]),
                 source: env.instanceID, at: now)
-            return (key, secret)
+            try deliver(secret)
+            return key
         }
     }
 }

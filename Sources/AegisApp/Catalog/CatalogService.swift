@@ -83,7 +83,13 @@ public struct CatalogService {
         let domain = try nonEmpty(domain, field: "domain", max: 64)
         let page = try Cursor.pageRequest(limit: limit, cursor: cursor)
         let all = try context.session.read { try $0.catalog.tactics(domain: domain) }
-        let start = page.after.flatMap { after in all.firstIndex { $0.id == after }.map { $0 + 1 } } ?? 0
+        var start = 0
+        if let after = page.after {
+            guard let index = all.firstIndex(where: { $0.id == after }) else {
+                throw AegisError.invalidArgument("cursor", "not a cursor of this list")
+            }
+            start = index + 1
+        }
         let items = Array(all.dropFirst(start).prefix(page.limit))
         let more = start + items.count < all.count
         return ListResult(items: items, nextCursor: more ? Cursor.encode(items.last?.id) : nil)
@@ -140,13 +146,13 @@ extension CatalogService {
     /// Imports everything uploaded under `uploadID`, then discards the upload
     /// whether or not the import succeeded.
     public func commitImport(uploadID: String) throws -> CatalogImportSummary {
-        let files = try env.uploads.files(uploadID: uploadID, purpose: "catalog")
+        let files = try env.uploads.claim(uploadID: uploadID, purpose: "catalog")
         defer { env.uploads.discard(uploadID: uploadID) }
         return try importCatalog(files)
     }
 
     public func abortImport(uploadID: String) throws {
-        _ = try env.uploads.files(uploadID: uploadID, purpose: "catalog")
+        _ = try env.uploads.claim(uploadID: uploadID, purpose: "catalog")
         env.uploads.discard(uploadID: uploadID)
     }
 }

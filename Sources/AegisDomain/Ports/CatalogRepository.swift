@@ -37,4 +37,8 @@ public protocol EventRepository {
     func events(after: Int64, limit: Int) throws -> [StoredEvent]
     /// The highest `seq` committed, 0 when none.
     func lastSeq() throws -> Int64
+    /// The highest `seq` the publisher of `instance` has sent, 0 when none.
+    func publishedSeq(instance: String) throws -> Int64
+    /// Records that `instance` has sent every event up to `seq`.
+    func recordPublished(instance: String, seq: Int64) throws
 }

@@ -18,8 +18,10 @@ public protocol UploadStaging: Sendable {
     /// Appends `data` to `file` at `offset`, which must equal the bytes
     /// already received for that file. Returns the file's new size.
     func append(uploadID: String, file: String, offset: Int64, data: Data) throws -> Int64
-    /// The files received, in first-seen order. Content may be mapped.
-    func files(uploadID: String, purpose: String) throws -> [UploadedFile]
+    /// Takes the upload for processing: no chunk can be added to it and no
+    /// one else can claim it afterwards. Returns the files received, in
+    /// first-seen order (content may be mapped); `discard` them when done.
+    func claim(uploadID: String, purpose: String) throws -> [UploadedFile]
     /// Removes the upload and its files.
     func discard(uploadID: String)
 }

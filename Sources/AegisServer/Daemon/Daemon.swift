@@ -40,8 +40,14 @@ public final class Daemon: @unchecked Sendable {
 
     private func startServing() throws {
         let location = try StoreLocation.parse(settings.databaseURL, dataDirectory: settings.dataDirectory)
+        // After each commit that announced events: drop cached reads, then
+        // let the publisher send the events.
         let wake = PublisherWake()
-        let store = try location.open(afterCommit: { wake.fire() })
+        let readCache = ReadCache()
+        let store = try location.open(afterCommit: {
+            readCache.invalidate()
+            wake.fire()
+        })
         let crypto = try SodiumCrypto()
         let env = AppEnvironment(
             clock: SystemClock(), crypto: crypto, uploads: try FileUploadStaging(root: dataDirectory.uploads),
@@ -50,8 +56,10 @@ public final class Daemon: @unchecked Sendable {
         logger.info("store open", metadata: ["store": .string(location.redacted)])
 
         let bootstrapSession = try store.openSession()
-        if let (key, secret) = try AuthService(env: env).bootstrapAdminKey(session: bootstrapSession) {
-            try dataDirectory.writeAdminKey(secret)
+        let directory = dataDirectory
+        if let key = try AuthService(env: env).bootstrapAdminKey(
+            session: bootstrapSession, deliver: { try directory.writeAdminKey($0) })
+        {
             logger.notice(
                 "created the first admin API key; it is in the key file (mode 0600)",
                 metadata: ["key_id": .string(key.id), "key_file": .string(dataDirectory.adminKeyFile.path)])
@@ -68,7 +76,7 @@ public final class Daemon: @unchecked Sendable {
         self.context = context
         let publisher = EventPublisher(
             context: context, endpoint: settings.eventsEndpoint, session: try store.openSession(),
-            watermark: PublisherWatermark(url: dataDirectory.publisherWatermark), logger: logger)
+            instance: settings.instanceID, logger: logger)
         try publisher.start()
         wake.target = publisher
         self.publisher = publisher
@@ -76,7 +84,8 @@ public final class Daemon: @unchecked Sendable {
 
         let server = RPCServer(
             settings: RPCSettings(endpoint: settings.rpcEndpoint, workers: settings.workers, maxFrameBytes: settings.maxFrameBytes),
-            context: context, handler: RequestHandler(env: env, methods: methods, logger: logger), store: store,
+            context: context, handler: RequestHandler(env: env, methods: methods, logger: logger, results: readCache),
+            store: store,
             logger: logger)
         try server.start()
         self.server = server

@@ -15,7 +15,6 @@ struct DataDirectory {
     var adminKeyFile: URL { url.appendingPathComponent("admin.key") }
     var runtimeFile: URL { url.appendingPathComponent("aegisd.json") }
     var uploads: URL { url.appendingPathComponent("uploads") }
-    var publisherWatermark: URL { url.appendingPathComponent("published.seq") }
 
     /// Creates the directory if needed and takes its lock.
     mutating func open() throws {
@@ -38,18 +37,27 @@ struct DataDirectory {
         }
     }
 
-    /// Writes `secret` to `admin.key`, readable by the owner only. The file
-    /// is created with mode 0600 before anything is written to it.
+    /// Writes `secret` to `admin.key`, readable by the owner only: into a
+    /// temporary file created 0600, flushed to disk, then renamed over.
     func writeAdminKey(_ secret: String) throws {
         let path = adminKeyFile.path
-        unlink(path)
-        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw DaemonError.dataDirectory("cannot create \(path)") }
-        defer { Glibc.close(fd) }
-        fchmod(fd, 0o600)
+        let temporary = path + ".tmp"
+        unlink(temporary)
+        let fd = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw DaemonError.dataDirectory("cannot create \(temporary)") }
         let bytes = Array((secret + "\n").utf8)
-        guard write(fd, bytes, bytes.count) == bytes.count else { throw DaemonError.dataDirectory("cannot write \(path)") }
-        fsync(fd)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { break }
+            written += n
+        }
+        let synced = fsync(fd) == 0
+        Glibc.close(fd)
+        guard written == bytes.count, synced, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw DaemonError.dataDirectory("cannot write \(path)")
+        }
     }
 }
 

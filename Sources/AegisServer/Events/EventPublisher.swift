@@ -7,14 +7,14 @@ import ZeroMQ
 
 /// Sends committed events from the outbox to the PUB socket, in `seq`
 /// order, from a thread that owns the socket. Woken after each commit that
-/// appended events, and polling as a fallback; remembers how far it got in
-/// the store, so events committed before a crash are published after the
-/// restart (at least once: subscribers deduplicate by `seq`).
+/// appended events, and polling as a fallback; records how far it got in the
+/// store (per instance), so events committed before a crash are published
+/// after the restart (at least once: subscribers deduplicate by `seq`).
 final class EventPublisher: @unchecked Sendable {
     private let context: ZMQContext
     private let endpoint: String
     private let session: any StoreSession
-    private let watermark: PublisherWatermark
+    private let instance: String
     private let logger: Logger
     private let condition = NSCondition()
     private var pending = false
@@ -26,13 +26,12 @@ final class EventPublisher: @unchecked Sendable {
     let publishedSeq = Atomic<Int64>(0)
 
     init(
-        context: ZMQContext, endpoint: String, session: any StoreSession, watermark: PublisherWatermark,
-        logger: Logger
+        context: ZMQContext, endpoint: String, session: any StoreSession, instance: String, logger: Logger
     ) {
         self.context = context
         self.endpoint = endpoint
         self.session = session
-        self.watermark = watermark
+        self.instance = instance
         self.logger = logger
     }
 
@@ -42,7 +41,8 @@ final class EventPublisher: @unchecked Sendable {
         try socket.bind(endpoint)
         boundEndpoint = socket.lastEndpoint
         self.socket = socket
-        publishedSeq.store(try watermark.load(), ordering: .relaxed)
+        let instance = self.instance
+        publishedSeq.store(try session.read { try $0.events.publishedSeq(instance: instance) }, ordering: .relaxed)
         let thread = Thread { [self] in
             self.run(socket)
             self.done.signal()
@@ -95,25 +95,12 @@ final class EventPublisher: @unchecked Sendable {
                 }
                 if batch.count < 500 { break }
             }
-            if after != start { try watermark.save(after) }
+            if after != start {
+                let instance = self.instance
+                try session.write { try $0.events.recordPublished(instance: instance, seq: after) }
+            }
         } catch {
             logger.warning("publishing events failed; will retry", metadata: ["error": .string(String(describing: error))])
         }
-    }
-}
-
-/// Where the publisher records the last `seq` it sent. A file in the data
-/// directory, written atomically; a lost update only means some events are
-/// published twice.
-struct PublisherWatermark: Sendable {
-    let url: URL
-
-    func load() throws -> Int64 {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return 0 }
-        return Int64(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    }
-
-    func save(_ seq: Int64) throws {
-        try Data("\(seq)\n".utf8).write(to: url, options: .atomic)
     }
 }

@@ -8,7 +8,7 @@ enum CatalogMethods {
         .method("catalog.import", ImportParams.self) { p, scope in
             for (i, file) in p.files.enumerated() { try UploadName.validate(file.name, field: "files[\(i)].name") }
             return try service(scope).importCatalog(p.files.map { UploadedFile(name: $0.name, content: $0.content) })
-        }.changingCatalog(),
+        }.allocatingHeavily(),
         .method("catalog.import_begin") { scope in
             ImportBegun(uploadID: try service(scope).beginImport(), maxBytes: scope.env.limits.maxCatalogBytes,
                 chunkBytes: Int64(scope.env.limits.maxFrameBytes / 2))
@@ -18,31 +18,31 @@ enum CatalogMethods {
         },
         .method("catalog.import_commit", UploadParams.self) { p, scope in
             try service(scope).commitImport(uploadID: p.uploadID)
-        }.changingCatalog(),
+        }.allocatingHeavily(),
         .method("catalog.import_abort", UploadParams.self) { p, scope in
             try service(scope).abortImport(uploadID: p.uploadID)
             return Done()
         },
-        .method("catalog.status") { scope in try service(scope).status() }.cachedUntilCatalogChanges(),
+        .method("catalog.status") { scope in try service(scope).status() }.cachedUntilNextCommit(),
         .method("technique.get", IDParams.self) { p, scope in try service(scope).technique(id: p.id) }
-            .cachedUntilCatalogChanges(),
+            .cachedUntilNextCommit(),
         .method("technique.list", TechniqueListParams.self) { p, scope in
             try service(scope).techniques(
                 tactic: p.tactic, platform: p.platform, text: p.q,
                 includeSubtechniques: p.includeSubtechniques ?? true, includeRevoked: p.includeRevoked ?? false,
                 limit: p.limit, cursor: p.cursor)
-        }.cachedUntilCatalogChanges(),
+        }.cachedUntilNextCommit(),
         .method("tactic.list", TacticListParams.self) { p, scope in
             try service(scope).tactics(domain: p.domain, limit: p.limit, cursor: p.cursor)
-        }.cachedUntilCatalogChanges(),
+        }.cachedUntilNextCommit(),
         .method("actor.get", IDParams.self) { p, scope in try service(scope).actor(id: p.id) }
-            .cachedUntilCatalogChanges(),
+            .cachedUntilNextCommit(),
         .method("actor.list", ActorListParams.self) { p, scope in
             try service(scope).actors(
                 text: p.q, kind: p.kind, includeRevoked: p.includeRevoked ?? false, limit: p.limit, cursor: p.cursor)
-        }.cachedUntilCatalogChanges(),
+        }.cachedUntilNextCommit(),
         .method("mitigation.get", IDParams.self) { p, scope in try service(scope).mitigation(id: p.id) }
-            .cachedUntilCatalogChanges(),
+            .cachedUntilNextCommit(),
     ]
 
     private static func service(_ scope: RequestScope) -> CatalogService {

@@ -19,8 +19,8 @@ struct MethodHandler: Sendable {
     enum Reuse: Sendable {
         /// Compute it every time.
         case never
-        /// Only the catalog and the params: reusable until the next import.
-        case untilCatalogChanges
+        /// Only the store and the params: reusable until the next commit.
+        case untilNextCommit
     }
 
     let name: String
@@ -28,8 +28,6 @@ struct MethodHandler: Sendable {
     var reuse: Reuse = .never
     /// Runs on the RPC front thread: touches memory only, never the store.
     var inline = false
-    /// Changes the catalog: cached catalog results are dropped after it.
-    var changesCatalog = false
     /// Allocates much transient memory: return it to the system afterwards.
     var heavy = false
 
@@ -38,17 +36,16 @@ struct MethodHandler: Sendable {
         self.call = call
     }
 
-    /// This method's results are reused until the catalog changes.
-    func cachedUntilCatalogChanges() -> MethodHandler {
+    /// This method's results are reused until the next committed change.
+    func cachedUntilNextCommit() -> MethodHandler {
         var copy = self
-        copy.reuse = .untilCatalogChanges
+        copy.reuse = .untilNextCommit
         return copy
     }
 
-    /// This method changes the catalog and allocates heavily.
-    func changingCatalog() -> MethodHandler {
+    /// This method allocates much transient memory (catalog imports).
+    func allocatingHeavily() -> MethodHandler {
         var copy = self
-        copy.changesCatalog = true
         copy.heavy = true
         return copy
     }

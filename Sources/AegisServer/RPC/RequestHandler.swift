@@ -25,12 +25,12 @@ struct RequestHandler: Sendable {
     let limits: MessagePackLimits
     let logger: Logger
     let principals: PrincipalCache
-    let results: CatalogResultCache
+    let results: ReadCache
     private let counter = RequestCounter()
 
     init(
         env: AppEnvironment, methods: MethodTable, logger: Logger, principals: PrincipalCache = PrincipalCache(),
-        results: CatalogResultCache = CatalogResultCache()
+        results: ReadCache = ReadCache()
     ) {
         self.env = env
         self.methods = methods
@@ -47,7 +47,7 @@ struct RequestHandler: Sendable {
         switch RequestEnvelope.parse(body, limits: limits) {
         case .success(let parsed): envelope = parsed
         case .failure(let error):
-            return .reply(ReplyEnvelope.failure(id: error.id ?? .nil, code: error.code, message: error.message, details: error.details))
+            return .reply(bounded(ReplyEnvelope.failure(id: error.id ?? .nil, code: error.code, message: error.message, details: error.details), code: error.code))
         }
         guard let method = methods[envelope.method], let rule = AccessPolicy.rule(for: envelope.method) else {
             return .reply(failure(envelope, unknownMethod(envelope.method), requestID: "front"))
@@ -63,8 +63,8 @@ struct RequestHandler: Sendable {
                 return .reply(failure(envelope, error, requestID: "front"))
             }
         }
-        if method.reuse == .untilCatalogChanges,
-            let result = results.result(for: CatalogResultCache.key(method: envelope.method, params: envelope.params))
+        if method.reuse == .untilNextCommit,
+            let result = results.result(for: ReadCache.key(method: envelope.method, params: envelope.params))
         {
             return .reply(ReplyEnvelope.success(id: envelope.id, encodedResult: result))
         }
@@ -75,6 +75,14 @@ struct RequestHandler: Sendable {
     }
 
     // MARK: Worker thread
+
+    /// A body the front did not read (a large one).
+    func handle(_ body: Data, peer: String?, session: any StoreSession) -> Data {
+        switch triage(body) {
+        case .reply(let reply): return reply
+        case .work(let envelope): return handle(envelope, peer: peer, session: session)
+        }
+    }
 
     func handle(_ envelope: RequestEnvelope, peer: String?, session: any StoreSession) -> Data {
         let requestID = counter.next()
@@ -114,7 +122,6 @@ struct RequestHandler: Sendable {
             }
             let context = CallContext(requestID: requestID, principal: principal, peer: peer, session: session)
             let result = try method.call(envelope.params, RequestScope(env: env, context: context, logger: logger))
-            if method.changesCatalog { results.invalidate() }
             if method.heavy { returnFreedMemory() }
             let encoded = MessagePack.encode(result)
             let reply = ReplyEnvelope.success(id: envelope.id, encodedResult: encoded)
@@ -124,8 +131,8 @@ struct RequestHandler: Sendable {
                     message: "the reply would exceed the frame limit of \(env.limits.maxFrameBytes) bytes; ask for less (limit)",
                     details: ["max_bytes": .int(Int64(env.limits.maxFrameBytes))])
             }
-            if method.reuse == .untilCatalogChanges {
-                results.store(encoded, for: CatalogResultCache.key(method: envelope.method, params: envelope.params), computedAt: generation)
+            if method.reuse == .untilNextCommit {
+                results.store(encoded, for: ReadCache.key(method: envelope.method, params: envelope.params), computedAt: generation)
             }
             return reply
         } catch {
@@ -147,11 +154,17 @@ struct RequestHandler: Sendable {
             logger.debug("request refused", metadata: ["method": .string(envelope.method), "code": .string(wire.code.rawValue)])
         }
         let code = WireErrorCode(rawValue: wire.code.rawValue)
-        let reply = ReplyEnvelope.failure(
-            id: envelope.id, code: code, message: wire.message,
-            details: wire.details.isEmpty ? nil : MessagePackMap(sorted: wire.details))
+        return bounded(
+            ReplyEnvelope.failure(
+                id: envelope.id, code: code, message: wire.message,
+                details: wire.details.isEmpty ? nil : MessagePackMap(sorted: wire.details)),
+            code: code)
+    }
+
+    /// An error reply that echoes a huge request value (an id, a name) is
+    /// sent without the echo, so no reply exceeds the frame limit.
+    private func bounded(_ reply: Data, code: WireErrorCode) -> Data {
         guard reply.count > env.limits.maxFrameBytes else { return reply }
-        // An error that echoes a huge request value: send it without the echo.
         return ReplyEnvelope.failure(id: .nil, code: code, message: "\(code.rawValue) (details too large to send)")
     }
 

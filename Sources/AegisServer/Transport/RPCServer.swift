@@ -16,14 +16,23 @@ public struct RPCSettings: Sendable {
     /// disconnected without a reply. Above `maxFrameBytes` so that moderately
     /// oversized requests still get their error reply.
     public var hardMaxFrameBytes: Int64
+    /// Requests waiting for a worker, at most, in number and in bytes.
     public var queueCapacity: Int
+    public var queueBytes: Int
 
-    public init(endpoint: String, workers: Int, maxFrameBytes: Int, queueCapacity: Int = 4096) {
+    /// Bodies up to this size are read on the front thread; bigger ones by
+    /// a worker.
+    static let frontDecodeLimit = 64 << 10
+
+    public init(
+        endpoint: String, workers: Int, maxFrameBytes: Int, queueCapacity: Int = 4096, queueBytes: Int = 256 << 20
+    ) {
         self.endpoint = endpoint
         self.workers = workers
         self.maxFrameBytes = maxFrameBytes
         self.hardMaxFrameBytes = Int64(maxFrameBytes) * 4 + 65_536
         self.queueCapacity = queueCapacity
+        self.queueBytes = max(queueBytes, maxFrameBytes)
     }
 }
 
@@ -40,6 +49,8 @@ final class RPCServer: @unchecked Sendable {
     private let queue: JobQueue
     private let replyEndpoint = "inproc://aegis-replies-\(UInt64.random(in: 0...UInt64.max))"
     private let stopping = Atomic<Bool>(false)
+    /// Milliseconds the front waits for in-flight requests once stopping.
+    private let graceMS = Atomic<Int>(10_000)
     private let inFlight = Atomic<Int>(0)
     private var threads: [Thread] = []
     private let finished = DispatchGroup()
@@ -57,7 +68,7 @@ final class RPCServer: @unchecked Sendable {
         self.handler = handler
         self.store = store
         self.logger = logger
-        self.queue = JobQueue(capacity: settings.queueCapacity)
+        self.queue = JobQueue(capacity: settings.queueCapacity, byteBudget: settings.queueBytes)
     }
 
     /// Binds the sockets and opens every worker's session, then starts the
@@ -99,8 +110,9 @@ final class RPCServer: @unchecked Sendable {
     /// Stops taking requests, answers those in flight (up to `grace`), then
     /// ends the threads and closes the sockets.
     func stop(grace: Duration) {
+        graceMS.store(Int(grace.components.seconds * 1000 + grace.components.attoseconds / 1_000_000_000_000_000), ordering: .relaxed)
         stopping.store(true, ordering: .sequentiallyConsistent)
-        _ = finished.wait(timeout: .now() + .milliseconds(Int(grace.components.seconds * 1000) + 1000))
+        _ = finished.wait(timeout: .now() + .milliseconds(graceMS.load(ordering: .relaxed) + 5000))
     }
 
     private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
@@ -121,13 +133,14 @@ final class RPCServer: @unchecked Sendable {
         var poller = ZMQPoller([router, replies])
         var drainDeadline: ContinuousClock.Instant?
         defer {
-            queue.close()
+            // Requests still queued are dropped; workers finish the one they hold.
+            queue.close(discardingPending: true)
             router.close()
             replies.close()
         }
         while true {
             if stopping.load(ordering: .relaxed) {
-                if drainDeadline == nil { drainDeadline = .now + .seconds(10) }
+                if drainDeadline == nil { drainDeadline = .now + .milliseconds(graceMS.load(ordering: .relaxed)) }
                 if inFlight.load(ordering: .relaxed) == 0 || ContinuousClock.now > drainDeadline! { return }
             }
             if inFlight.load(ordering: .relaxed) == 0, drainDeadline == nil {
@@ -175,18 +188,28 @@ final class RPCServer: @unchecked Sendable {
         if body.count > settings.maxFrameBytes {
             reject(
                 router, identity, delimited, .resourceExhausted,
-                "the request is \(body.count) bytes; the limit is \(settings.maxFrameBytes)")
+                "the request is \(body.count) bytes; the limit is \(settings.maxFrameBytes)",
+                details: ["max_bytes": .int(Int64(settings.maxFrameBytes))])
             return
         }
-        switch handler.triage(body) {
-        case .reply(let reply):
-            try? router.send(delimited ? [identity, Data(), reply] : [identity, reply], dontWait: true)
-        case .work(let envelope):
-            inFlight.add(1, ordering: .relaxed)
-            if !queue.offer(Job(identity: identity, delimited: delimited, envelope: envelope, peer: nil)) {
-                inFlight.subtract(1, ordering: .relaxed)
-                reject(router, identity, delimited, .unavailable, "the server is busy; retry")
+        // Large bodies (uploads) are read by a worker, so that decoding them
+        // never holds up the small requests the front answers itself.
+        let request: Job.Request
+        if body.count > RPCSettings.frontDecodeLimit {
+            request = .unread(body)
+        } else {
+            switch handler.triage(body) {
+            case .reply(let reply):
+                try? router.send(delimited ? [identity, Data(), reply] : [identity, reply], dontWait: true)
+                return
+            case .work(let envelope):
+                request = .read(envelope, bytes: body.count)
             }
+        }
+        inFlight.add(1, ordering: .relaxed)
+        if !queue.offer(Job(identity: identity, delimited: delimited, request: request, peer: nil)) {
+            inFlight.subtract(1, ordering: .relaxed)
+            reject(router, identity, delimited, .unavailable, "the server is busy; retry")
         }
     }
 
@@ -218,7 +241,11 @@ final class RPCServer: @unchecked Sendable {
     private func work(session: any StoreSession, push: ZMQSocket) {
         defer { push.close() }
         while let job = queue.take() {
-            let reply = handler.handle(job.envelope, peer: job.peer, session: session)
+            let reply: Data
+            switch job.request {
+            case .read(let envelope, _): reply = handler.handle(envelope, peer: job.peer, session: session)
+            case .unread(let body): reply = handler.handle(body, peer: job.peer, session: session)
+            }
             let frames = job.delimited ? [job.identity, Data(), reply] : [job.identity, reply]
             // Unbounded inproc pipe: this only fails once the front has gone.
             do { try push.send(frames, dontWait: true) } catch { continue }

@@ -12,5 +12,6 @@ enum Migrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "catalog", sqlite: catalogSchema),
         Migration(version: 2, name: "api_keys_and_events", sqlite: accessAndEventsSchema),
+        Migration(version: 3, name: "event_publication", sqlite: eventPublicationSchema),
     ]
 }

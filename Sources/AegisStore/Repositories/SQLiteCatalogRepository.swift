@@ -74,10 +74,10 @@ struct SQLiteCatalogRepository: CatalogRepository {
 
     func tactics(domain: String?) throws -> [Tactic] {
         if let domain {
-            return try db.prepare("SELECT \(Self.tacticColumns) FROM tactics WHERE domain = ? ORDER BY position")
+            return try db.prepare("SELECT \(Self.tacticColumns) FROM tactics WHERE domain = ? ORDER BY position, id")
                 .bind(.text(domain)).rows(Self.tactic)
         }
-        return try db.prepare("SELECT \(Self.tacticColumns) FROM tactics ORDER BY domain, position").rows(Self.tactic)
+        return try db.prepare("SELECT \(Self.tacticColumns) FROM tactics ORDER BY domain, position, id").rows(Self.tactic)
     }
 
     func tactic(id: String) throws -> Tactic? {

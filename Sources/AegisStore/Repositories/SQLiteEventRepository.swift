@@ -41,4 +41,18 @@ struct SQLiteEventRepository: EventRepository {
     func lastSeq() throws -> Int64 {
         try db.prepare("SELECT coalesce(max(seq), 0) FROM events").first { $0.int(0) } ?? 0
     }
+
+    func publishedSeq(instance: String) throws -> Int64 {
+        try db.prepare("SELECT published_seq FROM event_publication WHERE instance = ?").bind(.text(instance))
+            .first { $0.int(0) } ?? 0
+    }
+
+    func recordPublished(instance: String, seq: Int64) throws {
+        try db.prepare(
+            """
+            INSERT INTO event_publication (instance, published_seq) VALUES (?, ?)
+            ON CONFLICT (instance) DO UPDATE SET published_seq = excluded.published_seq
+            """
+        ).bind(.text(instance), .int(seq)).run()
+    }
 }

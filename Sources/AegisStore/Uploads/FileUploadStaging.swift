@@ -88,8 +88,13 @@ public final class FileUploadStaging: UploadStaging {
         }
     }
 
-    public func files(uploadID: String, purpose: String) throws -> [UploadedFile] {
-        guard let upload = uploads.withLock({ $0[uploadID] }), upload.purpose == purpose else {
+    public func claim(uploadID: String, purpose: String) throws -> [UploadedFile] {
+        let claimed = uploads.withLock { uploads -> Upload? in
+            guard let upload = uploads[uploadID], upload.purpose == purpose else { return nil }
+            uploads[uploadID] = nil
+            return upload
+        }
+        guard let upload = claimed else {
             throw AegisError.notFound("upload", String(uploadID.prefix(64)))
         }
         return try upload.files.enumerated().map { index, file in

@@ -50,6 +50,7 @@ class Client:
         self.timeout = timeout
         self._max_bytes = max_bytes
         self._ids = itertools.count(1)
+        self._late_replies = 0  # replies still owed to calls that timed out
         self._lock = threading.Lock()
         self._socket: zmq.Socket[Any] = (context or zmq.Context.instance()).socket(zmq.DEALER)
         self._socket.setsockopt(zmq.LINGER, 0)
@@ -128,6 +129,8 @@ class Client:
             else:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
+                    # Its reply may still come: the next call will skip it.
+                    self._late_replies += 1
                     raise AegisTimeout(f"no reply to {method} (id {request_id}) within {timeout} s")
                 wait_ms = max(1, int(remaining * 1000))
             if not self._socket.poll(wait_ms):
@@ -144,11 +147,16 @@ class Client:
             reply_id = reply.get("id")
             if reply_id == request_id and not isinstance(reply_id, bool):
                 return reply
+            if self._late_replies > 0:
+                # Replies come back in order: this one belongs to an earlier
+                # call that timed out.
+                self._late_replies -= 1
+                continue
             if reply_id is None and reply.get("ok") is False:
                 # The server could not read the request (e.g. too large) and so
                 # cannot echo its id; it is the answer to the call in flight.
                 return reply
-            # A late reply to an earlier call that timed out: drop it.
+            # A reply to an id we never sent or no longer wait for: drop it.
 
     # -- helpers -------------------------------------------------------------
 

@@ -6,8 +6,10 @@ import Foundation
 struct CatalogAssembler {
     let file: String
     let source: CatalogSource
-    /// ATT&CK ids of objects already in the catalog, by STIX id, for
-    /// relationships (such as `revoked-by`) that point outside the bundle.
+    /// ATT&CK ids of objects already in the catalog, by STIX id: a
+    /// `revoked-by` may name a successor outside the bundle. Every other
+    /// relationship is resolved within the bundle alone, so an import's
+    /// result never depends on what was imported before.
     let knownIDs: [String: String]
 
     func assemble(_ raw: RawCatalog) throws(CatalogImportError) -> CatalogBundle {
@@ -17,7 +19,7 @@ struct CatalogAssembler {
         guard !raw.techniques.isEmpty else {
             throw CatalogImportError(file: file, objectID: nil, reason: "no techniques (attack-pattern objects)")
         }
-        var ids: [String: String] = knownIDs
+        var ids: [String: String] = [:]
         var warnings: [String] = []
         let groups: [[RawCatalog.Object]] = [
             raw.tactics, raw.techniques, raw.groups, raw.campaigns, raw.mitigations, raw.detectionStrategies,
@@ -50,7 +52,8 @@ struct CatalogAssembler {
             case "subtechnique-of", "uses", "mitigates", "detects", "revoked-by": break
             default: continue
             }
-            guard let source = ids[r.source], let target = ids[r.target] else {
+            let target = ids[r.target] ?? (r.type == "revoked-by" ? knownIDs[r.target] : nil)
+            guard let source = ids[r.source], let target else {
                 // Software and other kinds the catalog does not hold.
                 if r.type != "uses" || techniqueStix.contains(r.target) { skipped += 1 }
                 continue
