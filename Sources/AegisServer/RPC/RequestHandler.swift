@@ -210,6 +210,23 @@ enum MallocTrim {
     static func run() { _ = function?(0) }
 }
 
+/// glibc's `mallopt`, looked up at run time like `malloc_trim`.
+public enum MallocTuning {
+    private typealias Function = @convention(c) (Int32, Int32) -> Int32
+    private static let function: Function? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return nil }
+        return unsafeBitCast(symbol, to: Function.self)
+    }()
+
+    /// Few heap arenas and an eager trim: the daemon has a handful of
+    /// threads, and without this each keeps the peak of whatever it once
+    /// parsed (a catalog import) as resident memory.
+    public static func apply() {
+        _ = function?(-8, 2)  // M_ARENA_MAX
+        _ = function?(-1, 256 << 10)  // M_TRIM_THRESHOLD
+    }
+}
+
 extension Duration {
     /// Whole microseconds.
     var microseconds: Int64 { components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000 }
