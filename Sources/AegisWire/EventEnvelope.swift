@@ -84,7 +84,7 @@ public struct EventEnvelope: Sendable, Equatable {
         case .success(let f): fields = f
         case .failure(let error): return .failure(error)
         }
-        let f = fields.values
+        let f = fields
         func fail(_ field: String, _ expected: String) -> Result<EventEnvelope, EnvelopeError> {
             .failure(EnvelopeError(.invalidRequest, "event \(field) must be \(expected)", details: ["field": .string(field)], id: nil))
         }

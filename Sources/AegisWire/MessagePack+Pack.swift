@@ -1,4 +1,7 @@
 import CMsgPack
+#if canImport(Glibc)
+import Glibc
+#endif
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -15,18 +18,27 @@ public enum MessagePack {
     /// smallest exact form (dates beyond the Int64-second range clamp, see
     /// ``MessagePackTimestamp``). Returns empty data only if memory runs out.
     public static func encode(_ value: MessagePackValue) -> Data {
-        let buffer = UnsafeMutablePointer<msgpack_sbuffer>.allocate(capacity: 1)
-        let packer = UnsafeMutablePointer<msgpack_packer>.allocate(capacity: 1)
-        msgpack_sbuffer_init(buffer)
-        msgpack_packer_init(packer, UnsafeMutableRawPointer(buffer), msgpack_sbuffer_write)
-        defer {
-            msgpack_sbuffer_destroy(buffer)
-            buffer.deallocate()
-            packer.deallocate()
+        // The packer and its buffer header live on the stack; the buffer
+        // starts small (most values are) and its bytes become the Data
+        // without a copy.
+        withUnsafeTemporaryAllocation(of: msgpack_sbuffer.self, capacity: 1) { buffers in
+            withUnsafeTemporaryAllocation(of: msgpack_packer.self, capacity: 1) { packers in
+                guard let buffer = buffers.baseAddress, let packer = packers.baseAddress,
+                    let initial = malloc(initialBufferBytes)
+                else { return Data() }
+                buffer.initialize(to: msgpack_sbuffer(size: 0, data: initial.assumingMemoryBound(to: CChar.self), alloc: initialBufferBytes))
+                msgpack_packer_init(packer, UnsafeMutableRawPointer(buffer), msgpack_sbuffer_write)
+                guard pack(value, into: packer), let bytes = buffer.pointee.data else {
+                    msgpack_sbuffer_destroy(buffer)
+                    return Data()
+                }
+                return Data(bytesNoCopy: bytes, count: buffer.pointee.size, deallocator: .free)
+            }
         }
-        guard pack(value, into: packer), let bytes = buffer.pointee.data else { return Data() }
-        return Data(bytes: bytes, count: buffer.pointee.size)
     }
+
+    /// The encoding buffer's first allocation; it doubles as needed.
+    static let initialBufferBytes = 256
 
     /// Packs one value; false if a buffer write failed.
     private static func pack(_ value: MessagePackValue, into pk: UnsafeMutablePointer<msgpack_packer>) -> Bool {

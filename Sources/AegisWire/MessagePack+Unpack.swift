@@ -13,7 +13,7 @@ extension MessagePack {
     /// Decodes exactly one value filling `bytes`.
     ///
     /// Runs ``MessagePackValidator`` first (with `maxDepth` capped at
-    /// ``parserMaxDepth``), and only then msgpack-c's `msgpack_unpack_next`.
+    /// ``parserMaxDepth``), and only then msgpack-c's unpacker.
     /// Positive integers up to `Int64.max` come back as `.int`, larger as `.uint`.
     public static func decode(_ bytes: Data, limits: MessagePackLimits = .default) throws(MessagePackError)
         -> MessagePackValue
@@ -33,16 +33,24 @@ extension MessagePack {
         try MessagePackValidator(limits: effective).validate(bytes)
         guard let base = bytes.baseAddress else { throw .truncated(offset: 0) }
 
-        var unpacked = msgpack_unpacked()
-        msgpack_unpacked_init(&unpacked)
-        defer { msgpack_unpacked_destroy(&unpacked) }
-        var consumed = 0
-        let status = msgpack_unpack_next(
-            &unpacked, base.assumingMemoryBound(to: CChar.self), bytes.count, &consumed)
-        guard status == MSGPACK_UNPACK_SUCCESS else { throw .unpackFailed }
-        guard consumed == bytes.count else { throw .trailingBytes(offset: consumed) }
-        var path = PathBuilder()
-        return try convert(unpacked.data, &path)
+        // A zone sized to the input (msgpack-c's default is 8 KiB): most
+        // requests are small, and a small first chunk is a cheap allocation.
+        // Strings and binaries point into `bytes`; only the object tree is
+        // allocated in the zone, which grows as needed.
+        return try withUnsafeTemporaryAllocation(of: msgpack_zone.self, capacity: 1) {
+            zones throws(MessagePackError) -> MessagePackValue in
+            guard let zone = zones.baseAddress, msgpack_zone_init(zone, min(8192, 256 + bytes.count)) else {
+                throw .unpackFailed
+            }
+            defer { msgpack_zone_destroy(zone) }
+            var object = msgpack_object()
+            var consumed = 0
+            let status = msgpack_unpack(base.assumingMemoryBound(to: CChar.self), bytes.count, &consumed, zone, &object)
+            guard status == MSGPACK_UNPACK_SUCCESS || status == MSGPACK_UNPACK_EXTRA_BYTES else { throw .unpackFailed }
+            guard consumed == bytes.count else { throw .trailingBytes(offset: consumed) }
+            var path = PathBuilder()
+            return try convert(object, &path)
+        }
     }
 
     /// Converts msgpack-c's object tree (recursion depth is bounded by the pre-pass).

@@ -83,18 +83,18 @@ public struct ReplyEnvelope: Sendable, Equatable {
         case .success(let f): fields = f
         case .failure(let error): return .failure(error)
         }
-        let id = fields.values["id"] ?? .nil
+        let id = fields["id"] ?? .nil
         func fail(_ message: String, _ field: String) -> Result<ReplyEnvelope, EnvelopeError> {
             .failure(EnvelopeError(.invalidRequest, message, details: ["field": .string(field)], id: id))
         }
-        guard let v = fields.values["v"]?.intValue, v == Int64(RequestEnvelope.currentVersion) else {
+        guard let v = fields["v"]?.intValue, v == Int64(RequestEnvelope.currentVersion) else {
             return fail("reply v must be the integer 1", "v")
         }
-        guard let ok = fields.values["ok"]?.boolValue else { return fail("reply ok must be a bool", "ok") }
+        guard let ok = fields["ok"]?.boolValue else { return fail("reply ok must be a bool", "ok") }
         if ok {
-            return .success(ReplyEnvelope(id: id, outcome: .success(fields.values["result"] ?? .nil)))
+            return .success(ReplyEnvelope(id: id, outcome: .success(fields["result"] ?? .nil)))
         }
-        guard case .map(let errorMap)? = fields.values["error"] else { return fail("reply error must be a map", "error") }
+        guard case .map(let errorMap)? = fields["error"] else { return fail("reply error must be a map", "error") }
         guard let code = errorMap["code"]?.stringValue else { return fail("reply error.code must be a string", "error.code") }
         guard let message = errorMap["message"]?.stringValue else {
             return fail("reply error.message must be a string", "error.message")

@@ -103,20 +103,20 @@ public struct RequestEnvelope: Sendable, Equatable {
         case .success(let f): fields = f
         case .failure(let error): return .failure(error)
         }
-        let id = fields.values["id"].flatMap { isValidID($0) ? $0 : nil }
+        let id = fields["id"].flatMap { isValidID($0) ? $0 : nil }
         func fail(_ message: String, _ field: String, _ details: MessagePackMap = [:]) -> Result<RequestEnvelope, EnvelopeError> {
             var all: MessagePackMap = ["field": .string(field)]
             all.entries += details.entries
             return .failure(EnvelopeError(.invalidRequest, message, details: all, id: id))
         }
 
-        guard let v = fields.values["v"] else { return fail("request has no v", "v", ["expected": 1]) }
+        guard let v = fields["v"] else { return fail("request has no v", "v", ["expected": 1]) }
         guard v.intValue == Int64(currentVersion) else {
             return fail("unsupported protocol version (v must be the integer 1)", "v", ["expected": 1])
         }
-        guard let rawID = fields.values["id"] else { return fail("request has no id", "id") }
+        guard let rawID = fields["id"] else { return fail("request has no id", "id") }
         guard isValidID(rawID) else { return fail("id must be an int or a string, not \(rawID.kindName)", "id") }
-        guard let rawMethod = fields.values["method"] else { return fail("request has no method", "method") }
+        guard let rawMethod = fields["method"] else { return fail("request has no method", "method") }
         guard case .string(let method) = rawMethod else {
             return fail("method must be a string, not \(rawMethod.kindName)", "method")
         }
@@ -124,13 +124,13 @@ public struct RequestEnvelope: Sendable, Equatable {
             return fail("method must be noun.verb in lower snake case", "method")
         }
         var params = MessagePackMap()
-        switch fields.values["params"] {
+        switch fields["params"] {
         case nil, .nil?: break
         case .map(let m)?: params = m
         case let other?: return fail("params must be a map, not \(other.kindName)", "params")
         }
         var auth: String?
-        switch fields.values["auth"] {
+        switch fields["auth"] {
         case nil, .nil?: break
         case .string(let s)?: auth = s
         case let other?: return fail("auth must be a string, not \(other.kindName)", "auth")
@@ -172,10 +172,15 @@ public struct EnvelopeError: Error, Sendable, Equatable, CustomStringConvertible
 
 /// The string-keyed fields of an envelope map; rejects non-string and repeated keys.
 struct EnvelopeFields {
-    var values: [String: MessagePackValue] = [:]
+    /// The top-level entries by key; an envelope has a handful, so a linear
+    /// scan beats hashing.
+    private var entries: [(key: String, value: MessagePackValue)] = []
+
+    subscript(key: String) -> MessagePackValue? { entries.first { $0.key == key }?.value }
 
     static func read(_ map: MessagePackMap) -> Result<EnvelopeFields, EnvelopeError> {
         var fields = EnvelopeFields()
+        fields.entries.reserveCapacity(map.count)
         var nonString: MessagePackValue?
         var repeated: String?
         for entry in map.entries {
@@ -183,14 +188,14 @@ struct EnvelopeFields {
                 nonString = nonString ?? entry.key
                 continue
             }
-            if fields.values[key] == nil {
-                fields.values[key] = entry.value
+            if fields[key] == nil {
+                fields.entries.append((key, entry.value))
             } else if repeated == nil {
                 repeated = key
             }
         }
         // Echo the id only if it is unambiguous.
-        let id = repeated == "id" ? nil : fields.values["id"].flatMap { RequestEnvelope.isValidID($0) ? $0 : nil }
+        let id = repeated == "id" ? nil : fields["id"].flatMap { RequestEnvelope.isValidID($0) ? $0 : nil }
         if let nonString {
             return .failure(EnvelopeError(.invalidRequest, "envelope keys must be strings, found \(nonString.kindName)", id: id))
         }

@@ -24,7 +24,9 @@ struct LoadResult: Encodable {
 enum LoadBench {
     static let ids = ["T1059.001", "T1003", "T1566.001", "T1027", "T1105", "T1071.001", "T1055", "T1547.001"]
 
-    static func run(endpoint: String, key: String, clients: Int, seconds: Double) throws -> LoadResult {
+    static func run(
+        endpoint: String, key: String, clients: Int, seconds: Double, method: String = "technique.get"
+    ) throws -> LoadResult {
         let context = try ZMQContext(ioThreads: 1)
         defer { context.terminate() }
         let start = Atomic<Bool>(false)
@@ -41,7 +43,9 @@ enum LoadBench {
                     defer { socket.close() }
                     try socket.connect(endpoint)
                     let bodies = ids.enumerated().map { i, id in
-                        RequestEnvelope(id: .int(Int64(i)), method: "technique.get", params: ["id": .string(id)], auth: key)
+                        RequestEnvelope(
+                            id: .int(Int64(i)), method: method,
+                            params: method == "technique.get" ? ["id": .string(id)] : [:], auth: key)
                             .encoded()
                     }
                     var latencies: [Double] = []
@@ -94,7 +98,7 @@ enum LoadBench {
     private static func check(_ reply: Data, sent: Data) throws {
         if reply == sent { return }
         guard case .success(let envelope) = ReplyEnvelope.parse(reply), case .success = envelope.outcome else {
-            throw BenchError("the server did not answer technique.get successfully")
+            throw BenchError("the server did not answer successfully")
         }
     }
 

@@ -5,7 +5,8 @@ import Synchronization
 /// Recently authenticated credentials, so that most requests are
 /// authorised from memory. An entry lives `ttl` (1 s by default), which
 /// bounds how long a revoked key keeps working. Only successes are cached,
-/// keyed by the credential's SHA-256, never by the secret itself.
+/// keyed by the credential as sent (compared exactly; it stays in this
+/// process's memory no longer than the request that carried it would).
 final class PrincipalCache: Sendable {
     private struct Entry {
         var principal: Principal
@@ -21,23 +22,23 @@ final class PrincipalCache: Sendable {
         self.capacity = capacity
     }
 
-    func principal(for credentialHash: String) -> Principal? {
+    func principal(for credential: String) -> Principal? {
         let now = ContinuousClock.now
         return entries.withLock { entries in
-            guard let entry = entries[credentialHash] else { return nil }
+            guard let entry = entries[credential] else { return nil }
             guard entry.expires > now else {
-                entries[credentialHash] = nil
+                entries[credential] = nil
                 return nil
             }
             return entry.principal
         }
     }
 
-    func remember(_ principal: Principal, for credentialHash: String) {
+    func remember(_ principal: Principal, for credential: String) {
         let expires = ContinuousClock.now + ttl
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[credentialHash] = Entry(principal: principal, expires: expires)
+            entries[credential] = Entry(principal: principal, expires: expires)
         }
     }
 

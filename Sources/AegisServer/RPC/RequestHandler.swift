@@ -56,7 +56,7 @@ struct RequestHandler: Sendable {
             guard let token = envelope.auth, !token.isEmpty else {
                 return .reply(failure(envelope, AegisError.unauthenticated(), requestID: "front"))
             }
-            guard let principal = principals.principal(for: env.crypto.sha256Hex(Data(token.utf8))) else {
+            guard let principal = principals.principal(for: token) else {
                 return .work(envelope)
             }
             do { try AccessPolicy.authorize(principal, envelope.method) } catch {
@@ -93,7 +93,7 @@ struct RequestHandler: Sendable {
         if rule != .public {
             do {
                 let resolved = try AuthService(env: env).authenticate(envelope.auth, session: session)
-                principals.remember(resolved, for: env.crypto.sha256Hex(Data((envelope.auth ?? "").utf8)))
+                principals.remember(resolved, for: envelope.auth ?? "")
                 try AccessPolicy.authorize(resolved, envelope.method)
                 principal = resolved
             } catch {

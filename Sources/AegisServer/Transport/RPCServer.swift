@@ -148,9 +148,11 @@ final class RPCServer: @unchecked Sendable {
                 // the ROUTER alone (cheaper than polling two sockets). The
                 // receive timeout brings us back to check for shutdown.
                 do {
+                    // One at a time: a blocking receive returns at once when
+                    // more are queued, and draining with non-blocking calls
+                    // would cost a wasted system call per request.
                     guard let frames = try router.receive() else { continue }
                     accept(frames, on: router)
-                    acceptRequests(from: router)
                 } catch let error as ZMQError where error.isTerminated {
                     return
                 } catch {
