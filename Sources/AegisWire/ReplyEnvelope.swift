@@ -48,7 +48,11 @@ public struct ReplyEnvelope: Sendable, Equatable {
         body.reserveCapacity(encodedResult.count + 32)
         // {"v": 1, "id": <id>, "ok": true, "result": <bytes>}
         body.append(contentsOf: [0x84, 0xa1, 0x76, 0x01, 0xa2, 0x69, 0x64])
-        body.append(MessagePack.encode(id ?? .nil))
+        if case .int(let small)? = id, (0...127).contains(small) {
+            body.append(UInt8(small))  // positive fixint, the common case
+        } else {
+            body.append(MessagePack.encode(id ?? .nil))
+        }
         body.append(contentsOf: [0xa2, 0x6f, 0x6b, 0xc3, 0xa6, 0x72, 0x65, 0x73, 0x75, 0x6c, 0x74])
         body.append(encodedResult)
         return body

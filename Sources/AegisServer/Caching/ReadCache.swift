@@ -34,10 +34,7 @@ final class ReadCache: Sendable {
     /// The cache key of a call: the method and the params' bytes (so two
     /// strings equal to Swift but not to the store never share an entry).
     static func key(method: String, params: MessagePackMap) -> Data {
-        var key = Data(method.utf8)
-        key.append(0)
-        key.append(MessagePack.encode(.map(params)))
-        return key
+        MessagePack.encode(.array([.string(method), .map(params)]))
     }
 
     func result(for key: Data) -> Data? {
