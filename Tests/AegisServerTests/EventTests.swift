@@ -1,4 +1,7 @@
 import AegisClient
+import AegisDomain
+import AegisServer
+import AegisStore
 import AegisWire
 import Foundation
 import Testing
@@ -44,5 +47,26 @@ import Testing
             #expect(error?.code == "INVALID_ARGUMENT")
             if case .remote(_, _, let details) = error { #expect(details?["field"] == .string(field)) }
         }
+    }
+}
+
+@Suite struct PublisherRecoveryTests {
+    /// An event committed while no publisher ran (a crash between commit and
+    /// publish) is published when the daemon starts again.
+    @Test func eventsCommittedWhileDownArePublishedAfterRestart() throws {
+        let daemon = try TestDaemon()
+        daemon.daemon.stop()
+        let store = try SQLiteStore(path: daemon.dataDirectory.appendingPathComponent("aegis.sqlite").path)
+        let session = try store.openSession()
+        let seq = try session.write { repos in
+            try repos.events.append(
+                DomainEvent(type: "test.happened", subject: .init(kind: "test", id: "1"), actor: nil, payload: [:]),
+                source: "test", at: Date())
+        }
+        #expect(try session.read { try $0.events.publishedSeq(instance: "test") } < seq)
+        let again = Daemon(settings: daemon.daemon.settings, logger: .init(label: "test"))
+        try again.start()
+        defer { again.stop() }
+        #expect(try eventually { try session.read { try $0.events.publishedSeq(instance: "test") } == seq })
     }
 }
