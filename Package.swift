@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // C libraries, each imported by exactly one wrapper target.
@@ -28,8 +29,10 @@ let package = Package(
 
         // Entities, value objects, domain errors and events, port protocols.
         .target(name: "AegisDomain"),
-        // Use cases; talks to ports only.
-        .target(name: "AegisApp", dependencies: ["AegisDomain"]),
+        // Use cases; talks to ports only. Template import also reads Yams's
+        // bundled libyaml (`CYaml`, not a product of its own) to measure a
+        // YAML file's events before Yams builds anything from it.
+        .target(name: "AegisApp", dependencies: ["AegisDomain", .product(name: "Yams", package: "Yams")]),
         // SQL behind the ports: SQLite (embedded) and PostgreSQL (libpq).
         .target(name: "AegisStore", dependencies: ["AegisDomain", "CSQLite", "CLibPQ"]),
         // MessagePack codec over msgpack-c, envelope, error codes.
@@ -70,7 +73,7 @@ let package = Package(
             "AegisServer", "AegisClient", "AegisWire", "ZeroMQ", "AegisStore", "AegisTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "AegisCLITests", dependencies: ["AegisTestSupport"]),
+        .testTarget(name: "AegisCLITests", dependencies: ["AegisTestSupport", "AegisClient", "AegisWire"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -7,6 +7,7 @@ public struct AppEnvironment: Sendable {
     public var clock: any WallClock
     public var crypto: any CryptoProvider
     public var uploads: any UploadStaging
+    public var blobs: any BlobStore
     /// This daemon instance's name, recorded as events' `source`.
     public var instanceID: String
     public var version: String
@@ -20,20 +21,39 @@ public struct AppEnvironment: Sendable {
         public var maxCatalogBytes: Int64
         /// Largest single frame, request or reply.
         public var maxFrameBytes: Int
+        /// Largest evidence file.
+        public var maxEvidenceBytes: Int64
+        /// How long a session lasts after sign-in.
+        public var sessionLifetime: TimeInterval
+        /// Failed sign-ins per username, and the window they count in.
+        public var loginFailures: Int
+        public var loginFailureWindow: TimeInterval
 
-        public init(maxCatalogBytes: Int64 = 512 << 20, maxFrameBytes: Int = 16 << 20) {
+        public init(
+            maxCatalogBytes: Int64 = 512 << 20, maxFrameBytes: Int = 16 << 20, maxEvidenceBytes: Int64 = 100 << 20,
+            sessionLifetime: TimeInterval = 12 * 3600, loginFailures: Int = 5, loginFailureWindow: TimeInterval = 15 * 60
+        ) {
             self.maxCatalogBytes = maxCatalogBytes
             self.maxFrameBytes = maxFrameBytes
+            self.maxEvidenceBytes = maxEvidenceBytes
+            self.sessionLifetime = sessionLifetime
+            self.loginFailures = loginFailures
+            self.loginFailureWindow = loginFailureWindow
         }
+
+        /// Bytes of file content one reply may carry (evidence chunks).
+        public var chunkBytes: Int { max(64 << 10, maxFrameBytes / 2) }
     }
 
     public init(
-        clock: any WallClock, crypto: any CryptoProvider, uploads: any UploadStaging, instanceID: String,
+        clock: any WallClock, crypto: any CryptoProvider, uploads: any UploadStaging, blobs: any BlobStore,
+        instanceID: String,
         version: String, startedAt: Date, storeKind: String, limits: Limits = Limits()
     ) {
         self.clock = clock
         self.crypto = crypto
         self.uploads = uploads
+        self.blobs = blobs
         self.instanceID = instanceID
         self.version = version
         self.startedAt = startedAt
@@ -56,4 +76,14 @@ public struct CallContext {
         self.peer = peer
         self.session = session
     }
+
+    /// The caller; `UNAUTHENTICATED` for anonymous calls (never reached for
+    /// methods the policy marks non-public).
+    public func requirePrincipal() throws(AegisError) -> Principal {
+        guard let principal else { throw AegisError.unauthenticated() }
+        return principal
+    }
+
+    /// The caller as recorded in audit rows and events.
+    public var actorID: String? { principal?.actorID }
 }

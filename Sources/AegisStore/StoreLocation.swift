@@ -50,7 +50,7 @@ public enum StoreLocation: Equatable, Sendable {
     }
 
     /// Opens the store, applying migrations.
-    public func open(afterCommit: @escaping @Sendable () -> Void) throws -> any StoreProvider {
+    public func open(afterCommit: @escaping @Sendable ([String]) -> Void) throws -> any StoreProvider {
         switch self {
         case .sqlite(let path):
             return try SQLiteStore(path: path, afterCommit: afterCommit)

@@ -117,6 +117,19 @@ public final class ZMQSocket: @unchecked Sendable {
     /// Receives one multipart message; nil when `dontWait` and none is
     /// waiting, or when the receive timeout expired.
     public func receive(dontWait: Bool = false) throws -> [Data]? {
+        var ignored: String?
+        return try receive(dontWait: dontWait, peer: &ignored, wantPeer: false)
+    }
+
+    /// Receives one multipart message and the sender's address (TCP:
+    /// `Peer-Address`, e.g. `127.0.0.1`).
+    public func receiveWithPeer(dontWait: Bool = false) throws -> (frames: [Data], peer: String?)? {
+        var peer: String?
+        guard let frames = try receive(dontWait: dontWait, peer: &peer, wantPeer: true) else { return nil }
+        return (frames, peer)
+    }
+
+    private func receive(dontWait: Bool, peer: inout String?, wantPeer: Bool) throws -> [Data]? {
         var frames: [Data] = []
         var message = zmq_msg_t()
         while true {
@@ -129,6 +142,9 @@ public final class ZMQSocket: @unchecked Sendable {
                 throw error
             }
             let size = zmq_msg_size(&message)
+            if wantPeer, frames.isEmpty, let address = zmq_msg_gets(&message, "Peer-Address") {
+                peer = String(cString: address)
+            }
             frames.append(size == 0 ? Data() : Data(bytes: zmq_msg_data(&message), count: size))
             if zmq_msg_more(&message) == 0 { return frames }
         }

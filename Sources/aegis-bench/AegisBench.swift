@@ -7,7 +7,7 @@ import Foundation
 struct AegisBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aegis-bench", abstract: "Benchmarks aegisd against a bare ZeroMQ echo.",
-        subcommands: [Run.self, Echo.self, Load.self], defaultSubcommand: Run.self)
+        subcommands: [Run.self, Echo.self, Load.self, Lifecycles.self], defaultSubcommand: Run.self)
 }
 
 struct Run: ParsableCommand {
@@ -18,7 +18,7 @@ struct Run: ParsableCommand {
     @Option(help: "Seconds per load phase.") var seconds: Double = 3
     @Option(help: "Alternating echo/aegisd rounds per client count; the median round is reported.") var rounds = 5
     @Option(help: "Client counts to run.") var clients: [Int] = [1, 8]
-    @Option(help: "aegisd worker threads.") var workers = 4
+    @Option(help: "aegisd worker threads.") var workers = 8
     @Option(help: "Where to write results.json.") var out = "bench-out"
 
     func run() throws {
@@ -71,6 +71,20 @@ struct Run: ParsableCommand {
                 aegisResult.requestsPerSecond / echoResult.requestsPerSecond,
                 aegisResult.p50 / echoResult.p50, aegisResult.p99 / echoResult.p99))
         }
+        print("== test lifecycles: mutations with audit and events, SQLite synchronous=FULL ==")
+        do {
+            let lifecycleDir = work.appendingPathComponent("lifecycles")
+            let lifecycles = try ChildDaemon(
+                binary: aegisd, dataDirectory: lifecycleDir, workers: workers, attackData: attackData)
+            defer { lifecycles.stop() }
+            let result = try MutationBench.run(
+                endpoint: lifecycles.rpc, events: lifecycles.events, adminKey: try lifecycles.adminKey(), clients: 8,
+                seconds: max(seconds, 5))
+            report.lifecycles = result
+            print(String(format: "8 clients: %.0f mutations/s (%d in %.1f s); commit to PUB p50 %.2f ms, p99 %.2f ms (%d events)",
+                result.mutationsPerSecond, result.mutations, result.seconds, result.publishP50, result.publishP99,
+                result.eventsMeasured))
+        }
         report.printTargets()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let json = try JSONEncoder.pretty.encode(report)
@@ -100,6 +114,7 @@ struct Report: Encodable {
     var rssAfterImportMB = 0.0
     var readyMS = 0.0
     var load: [Load] = []
+    var lifecycles: MutationBench.Result?
 
     func printTargets() {
         print("== targets ==")
@@ -112,6 +127,10 @@ struct Report: Encodable {
             line("8 clients throughput >= 0.85 of echo", ratio >= 0.85, String(format: "%.2f", ratio))
             let p99 = eight.aegisd.p99 / eight.echo.p99
             line("8 clients p99 <= 2x echo", p99 <= 2, String(format: "%.2fx", p99))
+        }
+        if let l = lifecycles {
+            line("lifecycle mutations >= 5000/s", l.mutationsPerSecond >= 5000, String(format: "%.0f/s", l.mutationsPerSecond))
+            line("commit to PUB p99 <= 5 ms", l.publishP99 <= 5 && l.publishP99 >= 0, String(format: "%.2f ms", l.publishP99))
         }
     }
 }

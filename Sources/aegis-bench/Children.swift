@@ -7,7 +7,10 @@ final class ChildDaemon {
     let events: String
     let dataDirectory: URL
 
-    init(binary: URL, dataDirectory: URL, workers: Int, rpcPort: Int? = nil, waitForRuntimeFile: Bool = true) throws {
+    init(
+        binary: URL, dataDirectory: URL, workers: Int, rpcPort: Int? = nil, waitForRuntimeFile: Bool = true,
+        attackData: String? = nil
+    ) throws {
         self.dataDirectory = dataDirectory
         rpc = "tcp://127.0.0.1:\(try rpcPort ?? freePort())"
         events = "tcp://127.0.0.1:\(try freePort())"
@@ -16,6 +19,9 @@ final class ChildDaemon {
             "--data-dir", dataDirectory.path, "--rpc", rpc, "--events", events, "--workers", String(workers),
             "--log-level", "warning",
         ]
+        if let attackData {
+            process.environment = ProcessInfo.processInfo.environment.merging(["AEGIS_ATTACK_DATA": attackData]) { $1 }
+        }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         guard waitForRuntimeFile else { return }

@@ -11,12 +11,16 @@ struct AegisCtl: ParsableCommand {
         abstract: "Talk to aegisd: the ATT&CK catalog, coverage and administration.",
         discussion: """
             The endpoint comes from --endpoint, AEGIS_RPC_ENDPOINT, the running daemon's \
-            <AEGIS_DATA_DIR>/aegisd.json, or tcp://127.0.0.1:7700; the key from AEGIS_API_KEY or \
-            <AEGIS_DATA_DIR>/admin.key (AEGIS_DATA_DIR defaults to ./var).
+            <AEGIS_DATA_DIR>/aegisd.json, or tcp://127.0.0.1:7700; the key from AEGIS_API_KEY, the session \
+            `aegisctl login` stored for that endpoint ($XDG_CONFIG_HOME/aegis/session, default \
+            ~/.config/aegis/session), or <AEGIS_DATA_DIR>/admin.key (AEGIS_DATA_DIR defaults to ./var). \
+            Refused calls print `CODE: message` and exit 2; an unreachable daemon exits 3.
             """,
         subcommands: [
-            Ping.self, Info.self, CatalogCommand.self, TechniqueCommand.self, TacticCommand.self, ActorCommand.self,
-            MitigationCommand.self, EventsCommand.self,
+            Ping.self, Info.self, Login.self, Logout.self, WhoAmI.self, PasswordCommand.self, UserCommand.self,
+            APIKeyCommand.self, CatalogCommand.self, TechniqueCommand.self, TacticCommand.self, ActorCommand.self,
+            MitigationCommand.self, TemplateCommand.self, TestCommand.self, EvidenceCommand.self, Audit.self,
+            NotificationsCommand.self, EventsCommand.self,
         ])
 }
 

@@ -12,6 +12,38 @@ enum Output {
         }
     }
 
+    /// One compact JSON line (keys sorted), flushed at once: for streams.
+    static func jsonLine(_ value: MessagePackValue) {
+        let options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]
+        if let data = try? JSONSerialization.data(withJSONObject: jsonObject(value), options: options) {
+            print(String(decoding: data, as: UTF8.self))
+        }
+        fflush(nil)
+    }
+
+    /// `key=value` pairs, keys sorted, values quoted when they hold spaces
+    /// or quotes, lists as `[a,b]` and maps as `{k=v}`: one line per thing.
+    static func pairs(_ map: MessagePackMap) -> String {
+        map.entries.map { (text($0.key), $0.value) }.sorted { $0.0 < $1.0 }.map { "\($0.0)=\(compact($0.1))" }
+            .joined(separator: " ")
+    }
+
+    private static func compact(_ value: MessagePackValue) -> String {
+        switch value {
+        case .array(let items): return "[" + items.map(compact).joined(separator: ",") + "]"
+        case .map(let m): return "{" + pairs(m) + "}"
+        case .string(let s):
+            let plain = !s.isEmpty && !s.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline })
+            if plain { return s }
+            let escaped = s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n")
+            return "\"" + escaped + "\""
+        case .nil: return "nil"
+        case .bool(let b): return b ? "true" : "false"
+        default: return text(value)
+        }
+    }
+
     static func jsonObject(_ value: MessagePackValue) -> Any {
         switch value {
         case .nil: NSNull()

@@ -26,7 +26,7 @@ struct AegisDaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Catalog imported on first start when the catalog is empty: a STIX bundle or a folder of JSON files (env AEGIS_ATTACK_DATA).")
     var attackData: String?
 
-    @Option(name: .long, help: "Worker threads (env AEGIS_WORKERS, default 4).")
+    @Option(name: .long, help: "Worker threads (env AEGIS_WORKERS, default 8).")
     var workers: Int?
 
     @Option(name: .long, help: "Largest request or reply frame in bytes (env AEGIS_MAX_FRAME_BYTES, default 16 MiB).")
@@ -48,7 +48,7 @@ struct AegisDaemonCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         let logger = Logger(label: "aegisd")
 
-        guard let workers = Int(setting(workers.map(String.init), "AEGIS_WORKERS") ?? "4"), (1...256).contains(workers) else {
+        guard let workers = Int(setting(workers.map(String.init), "AEGIS_WORKERS") ?? "8"), (1...256).contains(workers) else {
             throw ValidationError("workers must be between 1 and 256")
         }
         guard let frame = Int(setting(maxFrameBytes.map(String.init), "AEGIS_MAX_FRAME_BYTES") ?? "\(16 << 20)"),

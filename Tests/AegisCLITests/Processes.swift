@@ -57,8 +57,9 @@ final class DaemonProcess {
 
     var dataDirectory: URL { directory.url.appendingPathComponent("data") }
 
-    init(extraArguments: [String] = [], environment: [String: String] = [:]) throws {
-        directory = try TemporaryDirectory()
+    init(extraArguments: [String] = [], environment: [String: String] = [:], reusing: TemporaryDirectory? = nil) throws {
+        directory = try reusing ?? TemporaryDirectory()
+        try? FileManager.default.removeItem(at: directory.url.appendingPathComponent("data/aegisd.json"))
         process.executableURL = Binaries.url("aegisd")
         process.arguments =
             ["--data-dir", dataDirectory.path, "--rpc", "tcp://127.0.0.1:*", "--events", "tcp://127.0.0.1:*"]
@@ -88,6 +89,13 @@ final class DaemonProcess {
 
     /// The environment aegisctl needs to find this daemon.
     var clientEnvironment: [String: String] { ["AEGIS_DATA_DIR": dataDirectory.path, "AEGIS_RPC_ENDPOINT": ""] }
+
+    /// Kills the daemon with SIGKILL: no shutdown of any kind.
+    func crash() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
 
     /// Sends SIGTERM and returns the exit status.
     @discardableResult

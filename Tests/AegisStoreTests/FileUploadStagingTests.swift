@@ -13,7 +13,7 @@ import AegisTestSupport
         #expect(try staging.append(uploadID: id, file: "a.json", offset: 0, data: Data("hello ".utf8)) == 6)
         #expect(try staging.append(uploadID: id, file: "b.json", offset: 0, data: Data("x".utf8)) == 1)
         #expect(try staging.append(uploadID: id, file: "a.json", offset: 6, data: Data("world".utf8)) == 11)
-        let files = try staging.claim(uploadID: id, purpose: "catalog")
+        let files = try staging.claim(uploadID: id, purpose: "catalog").files
         #expect(files.map(\.name) == ["a.json", "b.json"])
         #expect(String(decoding: files[0].content, as: UTF8.self) == "hello world")
         // Claimed: a second claim or a late chunk finds nothing.
@@ -40,7 +40,7 @@ import AegisTestSupport
         #expect(unknown?.code == .notFound)
         // Another purpose cannot read it.
         #expect(throws: AegisError.self) { try staging.claim(uploadID: id, purpose: "evidence") }
-        #expect(try staging.claim(uploadID: id, purpose: "catalog").isEmpty)
+        #expect(try staging.claim(uploadID: id, purpose: "catalog").files.isEmpty)
     }
 
     @Test func limitsOpenUploads() throws {

@@ -52,7 +52,10 @@ import AegisTestSupport
     @Test func eventsGetIncreasingSeqsAndRoundTrip() throws {
         let dir = try TemporaryDirectory()
         let commits = Counter()
-        let store = try SQLiteStore(path: dir.path("a.sqlite"), afterCommit: { commits.increment() })
+        let store = try SQLiteStore(path: dir.path("a.sqlite"), afterCommit: { types in
+            #expect(types == ["thing.done"])
+            commits.increment()
+        })
         let session = try store.openSession()
         let at = Date(timeIntervalSince1970: 1_800_000_000.123456)
         for i in 1...3 {

@@ -53,4 +53,10 @@ public struct TestCrypto: CryptoProvider {
     }
 
     public func randomBytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255) } }
+
+    public func hashPassword(_ password: String) throws -> String { "test$" + sha256Hex(Data(password.utf8)) }
+
+    public func verifyPassword(_ password: String, hash: String) -> Bool {
+        hash == "test$" + sha256Hex(Data(password.utf8))
+    }
 }

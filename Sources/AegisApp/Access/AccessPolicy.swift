@@ -11,23 +11,80 @@ public enum AccessPolicy {
 
     /// Every method the daemon serves, with its rule. A method missing here
     /// is refused, whatever the method table says.
-    public static let rules: [String: Rule] = [
-        "system.ping": .public,
-        "system.info": .public,
-        "catalog.import": .roles([.admin]),
-        "catalog.import_begin": .roles([.admin]),
-        "catalog.import_append": .roles([.admin]),
-        "catalog.import_commit": .roles([.admin]),
-        "catalog.import_abort": .roles([.admin]),
-        "catalog.status": .authenticated,
-        "technique.get": .authenticated,
-        "technique.list": .authenticated,
-        "tactic.list": .authenticated,
-        "actor.get": .authenticated,
-        "actor.list": .authenticated,
-        "mitigation.get": .authenticated,
-        "events.replay": .authenticated,
-    ]
+    public static let rules: [String: Rule] = {
+        let red: Set<Role> = [.redLead, .redOperator]
+        let blue: Set<Role> = [.blueLead, .blueAnalyst]
+        let leads: Set<Role> = [.redLead, .blueLead]
+        let admin: Rule = .roles([.admin])
+        var rules: [String: Rule] = [
+            "system.ping": .public,
+            "system.info": .public,
+            "auth.login": .public,
+            "auth.logout": .authenticated,
+            "auth.whoami": .authenticated,
+            "auth.change_password": .authenticated,
+            "user.create": admin,
+            "user.update": admin,
+            "user.disable": admin,
+            "user.get": .authenticated,
+            "user.list": .authenticated,
+            "api_key.create": admin,
+            "api_key.list": admin,
+            "api_key.revoke": admin,
+            "catalog.status": .authenticated,
+            "technique.get": .authenticated,
+            "technique.list": .authenticated,
+            "tactic.list": .authenticated,
+            "actor.get": .authenticated,
+            "actor.list": .authenticated,
+            "mitigation.get": .authenticated,
+            "events.replay": .authenticated,
+            "events.status": .authenticated,
+            // Tests: red builds and runs them, blue reviews, the leads validate
+            // (each side's own, checked in the use case).
+            "test.create": .roles(red),
+            "test.create_from_template": .roles(red),
+            "test.update": .roles(red),
+            "test.mark_ready": .roles(red),
+            "test.start": .roles(red),
+            "test.pause": .roles(red),
+            "test.resume": .roles(red),
+            "test.submit_red": .roles(red),
+            "test.retest": .roles(red),
+            "test.cancel": .roles([.redLead]),
+            "test.start_review": .roles(blue),
+            "test.submit_blue": .roles(blue),
+            "test.update_remediation": .roles(blue.union([.redLead])),
+            "test.approve": .roles(leads),
+            "test.reject": .roles(leads),
+            "test.reopen": .roles(leads),
+            "test.get": .authenticated,
+            "test.list": .authenticated,
+            "test.timeline": .authenticated,
+            "template.create": .roles(red),
+            "template.update": .roles(red),
+            "template.delete": .roles([.redLead]),
+            "template.import": .roles([.redLead]),
+            "template.get": .authenticated,
+            "template.list": .authenticated,
+            // Either side attaches its own evidence (checked in the use case).
+            "evidence.upload": .roles(red.union(blue)),
+            "evidence.upload_begin": .roles(red.union(blue)),
+            "evidence.upload_append": .roles(red.union(blue)),
+            "evidence.upload_commit": .roles(red.union(blue)),
+            "evidence.upload_abort": .roles(red.union(blue)),
+            "evidence.list": .authenticated,
+            "evidence.get": .authenticated,
+            "evidence.delete": .roles(leads),
+            "audit.list": .roles(leads),
+            "notification.list": .authenticated,
+            "notification.mark_read": .authenticated,
+        ]
+        for method in ["catalog.import", "catalog.import_begin", "catalog.import_append", "catalog.import_commit", "catalog.import_abort"] {
+            rules[method] = admin
+        }
+        return rules
+    }()
 
     public static func rule(for method: String) -> Rule? { rules[method] }
 

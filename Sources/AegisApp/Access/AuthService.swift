@@ -1,8 +1,7 @@
 import AegisDomain
 import Foundation
 
-/// Resolves a request's `auth` to a principal, and creates the first
-/// admin API key of an empty store.
+/// Who is calling: API keys and user sessions; signing in and out.
 public struct AuthService {
     public let env: AppEnvironment
 
@@ -10,19 +9,34 @@ public struct AuthService {
 
     /// Prefix of every API key, so a leaked key is recognisable in scans.
     public static let apiKeyPrefix = "aegis_k1_"
+    /// Prefix of every session token.
+    public static let sessionPrefix = "aegis_s1_"
 
     /// The principal behind `token`; `UNAUTHENTICATED` when it is missing,
-    /// unknown, revoked or expired (one message for all, so a caller learns
-    /// nothing about which).
+    /// unknown, revoked, expired, or its user is disabled (one message for
+    /// all, so a caller learns nothing about which).
     public func authenticate(_ token: String?, session: any StoreSession) throws -> Principal {
         guard let token, !token.isEmpty else { throw AegisError.unauthenticated() }
-        guard token.utf8.count <= 256, token.hasPrefix(Self.apiKeyPrefix) else {
-            throw AegisError.unauthenticated("the auth token or API key is not valid")
-        }
+        let refused = AegisError.unauthenticated("the auth token or API key is not valid")
+        guard token.utf8.count <= 256 else { throw refused }
         let hash = env.crypto.sha256Hex(Data(token.utf8))
-        guard let key = try session.read({ try $0.apiKeys.find(secretHash: hash) }), key.isActive(at: env.clock.now())
-        else { throw AegisError.unauthenticated("the auth token or API key is not valid") }
-        return Principal(kind: .apiKey, id: key.id, name: key.name, roles: Set(key.roles))
+        let now = env.clock.now()
+        if token.hasPrefix(Self.apiKeyPrefix) {
+            guard let key = try session.read({ try $0.apiKeys.find(secretHash: hash) }), key.isActive(at: now) else {
+                throw refused
+            }
+            return Principal(kind: .apiKey, id: key.id, name: key.name, roles: Set(key.roles))
+        }
+        if token.hasPrefix(Self.sessionPrefix) {
+            let found = try session.read { repos -> (Session, User)? in
+                guard let s = try repos.users.session(tokenHash: hash), let user = try repos.users.user(id: s.userID)
+                else { return nil }
+                return (s, user)
+            }
+            guard let (s, user) = found, s.isActive(at: now), !user.disabled else { throw refused }
+            return Principal(kind: .user, id: user.id, name: user.username, roles: Set(user.roles), sessionID: s.id)
+        }
+        throw refused
     }
 
     /// On an empty store, creates an admin API key; nil when keys already
@@ -47,5 +61,143 @@ public struct AuthService {
             try deliver(secret)
             return key
         }
+    }
+}
+
+/// `auth.login`, `auth.logout`, `auth.whoami`, `auth.change_password`.
+public struct SessionService {
+    public let env: AppEnvironment
+    public let context: CallContext
+
+    public init(env: AppEnvironment, context: CallContext) {
+        self.env = env
+        self.context = context
+    }
+
+    public struct LoginResult: Sendable, Encodable {
+        public var token: String
+        public var expiresAt: Date
+        public var user: User
+
+        enum CodingKeys: String, CodingKey {
+            case token, user
+            case expiresAt = "expires_at"
+        }
+    }
+
+    /// Signs in. Costs one password hash check whether or not the user
+    /// exists; audits every attempt with the peer; after too many failures
+    /// for one username in the window, `RATE_LIMITED` until the oldest ages out.
+    public func login(username: String, password: String) throws -> LoginResult {
+        guard username.utf8.count <= 256, password.utf8.count <= 1024 else {
+            throw AegisError.unauthenticated("invalid username or password")
+        }
+        let now = env.clock.now()
+        let key = username.lowercased()
+        let window = now.addingTimeInterval(-env.limits.loginFailureWindow)
+        let (failures, oldest) = try context.session.read {
+            try $0.audit.count(action: "auth.login_failed", entityID: key, since: window)
+        }
+        if failures >= env.limits.loginFailures, let oldest {
+            let retry = max(1, Int64(oldest.addingTimeInterval(env.limits.loginFailureWindow).timeIntervalSince(now) * 1000))
+            try context.session.write { repos in
+                try ChangeLog(repos: repos, env: env, context: context, now: now)
+                    .record("auth.login_rate_limited", "user", key)
+            }
+            throw AegisError(
+                .rateLimited, "too many failed sign-ins for this username; try again later",
+                details: ["retry_after_ms": .int(retry)])
+        }
+        let user = try context.session.read { try $0.users.user(username: username) }
+        let hash = try user.flatMap { u in try context.session.read { try $0.users.passwordHash(userID: u.id) } }
+        // Always one verification, against a throwaway hash when there is no
+        // such user, so timing does not tell whether a username exists.
+        let matches = env.crypto.verifyPassword(password, hash: hash ?? PasswordDecoy.hash(env.crypto))
+        guard let user, matches, !user.disabled else {
+            try context.session.write { repos in
+                try ChangeLog(repos: repos, env: env, context: context, now: now).record(
+                    "auth.login_failed", "user", key, event: "auth.login_failed",
+                    payload: ["username": .string(username), "peer": .text(context.peer)])
+            }
+            throw AegisError.unauthenticated("invalid username or password")
+        }
+        let token = env.crypto.newSecret(prefix: AuthService.sessionPrefix)
+        let session = Session(
+            id: env.crypto.newID(prefix: "ses_"), userID: user.id, createdAt: now,
+            expiresAt: now.addingTimeInterval(env.limits.sessionLifetime), peer: context.peer)
+        try context.session.write { repos in
+            try repos.users.insertSession(session, tokenHash: env.crypto.sha256Hex(Data(token.utf8)))
+            try ChangeLog(repos: repos, env: env, context: context, now: now)
+                .record("auth.login", "user", user.id, changes: ["session_id": .string(session.id)])
+        }
+        return LoginResult(token: token, expiresAt: session.expiresAt, user: user)
+    }
+
+    /// Ends the caller's session at once.
+    public func logout() throws {
+        let principal = try context.requirePrincipal()
+        guard principal.kind == .user, let sessionID = principal.sessionID else {
+            throw AegisError.failedPrecondition("only a signed-in user has a session to end")
+        }
+        let now = env.clock.now()
+        try context.session.write { repos in
+            try repos.users.revokeSession(id: sessionID, at: now)
+            try ChangeLog(repos: repos, env: env, context: context, now: now).record(
+                "auth.logout", "user", principal.id, changes: ["session_id": .string(sessionID)],
+                event: "auth.logged_out", payload: ["session_id": .string(sessionID)])
+        }
+    }
+
+    public struct WhoAmI: Sendable, Encodable {
+        public var kind: String
+        public var id: String
+        public var name: String
+        public var roles: [Role]
+        public var user: User?
+    }
+
+    public func whoami() throws -> WhoAmI {
+        let p = try context.requirePrincipal()
+        let user = p.kind == .user ? try context.session.read { try $0.users.user(id: p.id) } : nil
+        return WhoAmI(kind: p.kind.rawValue, id: p.id, name: p.name, roles: p.roles.sorted(), user: user)
+    }
+
+    /// Changes the caller's password; every other session of the user ends.
+    public func changePassword(current: String, new: String) throws {
+        let principal = try context.requirePrincipal()
+        guard principal.kind == .user else {
+            throw AegisError.failedPrecondition("only a signed-in user has a password")
+        }
+        guard let user = try context.session.read({ try $0.users.user(id: principal.id) }),
+            let hash = try context.session.read({ try $0.users.passwordHash(userID: principal.id) }),
+            env.crypto.verifyPassword(current, hash: hash)
+        else { throw AegisError.invalidArgument("current_password", "the current password is not right") }
+        if let problem = CredentialRules.passwordProblem(new, username: user.username) {
+            throw AegisError.invalidArgument("new_password", problem)
+        }
+        let newHash = try env.crypto.hashPassword(new)
+        let now = env.clock.now()
+        try context.session.write { repos in
+            try repos.users.setPassword(userID: user.id, passwordHash: newHash, changedAt: now)
+            let ended = try repos.users.revokeSessions(userID: user.id, except: principal.sessionID, at: now)
+            try ChangeLog(repos: repos, env: env, context: context, now: now).record(
+                "auth.change_password", "user", user.id, changes: ["password": "<set>"],
+                event: "user.password_changed", payload: ["sessions_ended": .int(Int64(ended))])
+        }
+    }
+}
+
+/// A hash to verify against when the user does not exist, made once.
+enum PasswordDecoy {
+    nonisolated(unsafe) private static var cached: String?
+    private static let lock = NSLock()
+
+    static func hash(_ crypto: any CryptoProvider) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached { return cached }
+        let made = (try? crypto.hashPassword(crypto.newSecret(prefix: "decoy-"))) ?? ""
+        cached = made
+        return made
     }
 }

@@ -133,7 +133,7 @@ public struct CatalogService {
 extension CatalogService {
     /// Starts a chunked catalog upload; returns its id.
     public func beginImport() throws -> String {
-        try env.uploads.begin(purpose: "catalog", maxBytes: env.limits.maxCatalogBytes)
+        try env.uploads.begin(purpose: "catalog", maxBytes: env.limits.maxCatalogBytes, metadata: [:])
     }
 
     /// Appends one chunk of `file` at `offset`; returns the file's size so far.
@@ -146,7 +146,7 @@ extension CatalogService {
     /// Imports everything uploaded under `uploadID`, then discards the upload
     /// whether or not the import succeeded.
     public func commitImport(uploadID: String) throws -> CatalogImportSummary {
-        let files = try env.uploads.claim(uploadID: uploadID, purpose: "catalog")
+        let files = try env.uploads.claim(uploadID: uploadID, purpose: "catalog").files
         defer { env.uploads.discard(uploadID: uploadID) }
         return try importCatalog(files)
     }

@@ -26,16 +26,29 @@ public struct Principal: Sendable, Equatable {
     public var id: String
     public var name: String
     public var roles: Set<Role>
+    /// The session a user signed in with (`auth.logout` ends it).
+    public var sessionID: String?
 
-    public init(kind: Kind, id: String, name: String, roles: Set<Role>) {
+    public init(kind: Kind, id: String, name: String, roles: Set<Role>, sessionID: String? = nil) {
         self.kind = kind
         self.id = id
         self.name = name
         self.roles = roles
+        self.sessionID = sessionID
     }
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }
 
     /// The value recorded as an event's or audit row's actor.
     public var actorID: String { "\(kind.rawValue):\(id)" }
+
+    /// Holds any of `roles` (admins hold every role).
+    public func hasAny(_ roles: Set<Role>) -> Bool { has(.admin) || !self.roles.isDisjoint(with: roles) }
+
+    public static let redRoles: Set<Role> = [.redLead, .redOperator]
+    public static let blueRoles: Set<Role> = [.blueLead, .blueAnalyst]
+
+    /// Sees blind tests blind: anyone who is not on the red side (blue
+    /// roles and viewers alike) until red submits.
+    public var seesBlindTestsBlind: Bool { !has(.admin) && roles.isDisjoint(with: Self.redRoles) }
 }

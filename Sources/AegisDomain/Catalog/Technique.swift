@@ -24,13 +24,15 @@ public struct Technique: Sendable, Equatable, Codable {
     public var url: String
     public var created: Date?
     public var modified: Date?
+    /// Coverage from the team's tests (not part of ATT&CK).
+    public var status: TechniqueStatus
 
     public init(
         id: String, stixID: String, name: String, description: String = "", tactics: [String] = [],
         platforms: [String] = [], domains: [String] = [], isSubtechnique: Bool = false, parentID: String? = nil,
         subtechniqueIDs: [String] = [], mitigationIDs: [String] = [], detectionStrategyIDs: [String] = [],
         revoked: Bool = false, deprecated: Bool = false, revokedBy: String? = nil, url: String = "",
-        created: Date? = nil, modified: Date? = nil
+        created: Date? = nil, modified: Date? = nil, status: TechniqueStatus = .untested
     ) {
         self.id = id
         self.stixID = stixID
@@ -50,10 +52,11 @@ public struct Technique: Sendable, Equatable, Codable {
         self.url = url
         self.created = created
         self.modified = modified
+        self.status = status
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, description, tactics, platforms, domains, revoked, deprecated, url, created, modified
+        case id, name, description, tactics, platforms, domains, revoked, deprecated, url, created, modified, status
         case stixID = "stix_id"
         case isSubtechnique = "is_subtechnique"
         case parentID = "parent_id"

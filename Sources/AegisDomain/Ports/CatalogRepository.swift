@@ -25,6 +25,10 @@ public protocol APIKeyRepository {
     /// The key whose secret hashes to `secretHash`.
     func find(secretHash: String) throws -> APIKey?
     func count() throws -> Int
+    /// Ordered by creation.
+    func keys(page: PageRequest) throws -> Page<APIKey>
+    func key(id: String) throws -> APIKey?
+    func revoke(id: String, at: Date) throws
 }
 
 /// The event outbox: appended in the mutation's transaction, read by the

@@ -6,6 +6,11 @@ public protocol CryptoProvider: Sendable {
     func sha256Hex(_ data: Data) -> String
     /// `count` cryptographically random bytes.
     func randomBytes(_ count: Int) -> [UInt8]
+    /// A salted, slow hash of `password` (Argon2id), self-describing.
+    func hashPassword(_ password: String) throws -> String
+    /// Whether `password` matches `hash`. Takes as long for a wrong password
+    /// as for a right one.
+    func verifyPassword(_ password: String, hash: String) -> Bool
 }
 
 extension CryptoProvider {

@@ -3,6 +3,12 @@ public protocol Repositories {
     var catalog: any CatalogRepository { get }
     var apiKeys: any APIKeyRepository { get }
     var events: any EventRepository { get }
+    var users: any UserRepository { get }
+    var tests: any TestRepository { get }
+    var templates: any TemplateRepository { get }
+    var evidence: any EvidenceRepository { get }
+    var audit: any AuditRepository { get }
+    var notifications: any NotificationRepository { get }
 }
 
 /// A worker's handle on the store: runs units of work on the worker's own
@@ -21,4 +27,6 @@ public protocol StoreProvider: Sendable {
     /// `sqlite` or `postgresql`.
     var kind: String { get }
     func openSession() throws -> any StoreSession
+    /// Finishes pending writes and releases the store's threads.
+    func close()
 }

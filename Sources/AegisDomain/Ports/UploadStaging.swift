@@ -10,18 +10,32 @@ public struct UploadedFile: Sendable {
     }
 }
 
+/// An upload taken for processing: its files and what `begin` was told.
+public struct ClaimedUpload: Sendable {
+    public var files: [UploadedFile]
+    public var metadata: [String: String]
+
+    public init(files: [UploadedFile], metadata: [String: String]) {
+        self.files = files
+        self.metadata = metadata
+    }
+}
+
 /// Where chunked uploads collect before they are committed. Files arrive
 /// by name, in order, each chunk at the offset the client claims.
 public protocol UploadStaging: Sendable {
-    /// Starts an upload of at most `maxBytes` in all; returns its id.
-    func begin(purpose: String, maxBytes: Int64) throws -> String
+    /// Starts an upload of at most `maxBytes` in all, remembering
+    /// `metadata` for the commit; returns its id.
+    func begin(purpose: String, maxBytes: Int64, metadata: [String: String]) throws -> String
     /// Appends `data` to `file` at `offset`, which must equal the bytes
     /// already received for that file. Returns the file's new size.
     func append(uploadID: String, file: String, offset: Int64, data: Data) throws -> Int64
     /// Takes the upload for processing: no chunk can be added to it and no
     /// one else can claim it afterwards. Returns the files received, in
     /// first-seen order (content may be mapped); `discard` them when done.
-    func claim(uploadID: String, purpose: String) throws -> [UploadedFile]
+    func claim(uploadID: String, purpose: String) throws -> ClaimedUpload
     /// Removes the upload and its files.
     func discard(uploadID: String)
+    /// Where a claimed upload's file `index` lies, to move it elsewhere.
+    func fileURL(uploadID: String, index: Int) -> URL
 }

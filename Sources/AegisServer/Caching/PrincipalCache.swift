@@ -13,7 +13,12 @@ final class PrincipalCache: Sendable {
         var expires: ContinuousClock.Instant
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private struct State {
+        var generation: UInt64 = 0
+        var entries: [String: Entry] = [:]
+    }
+
+    private let state = Mutex(State())
     private let ttl: Duration
     private let capacity: Int
 
@@ -22,25 +27,42 @@ final class PrincipalCache: Sendable {
         self.capacity = capacity
     }
 
+    /// Read before checking credentials in the store, passed to `remember`.
+    var generation: UInt64 { state.withLock { $0.generation } }
+
     func principal(for credential: String) -> Principal? {
         let now = ContinuousClock.now
-        return entries.withLock { entries in
-            guard let entry = entries[credential] else { return nil }
+        return state.withLock { state in
+            guard let entry = state.entries[credential] else { return nil }
             guard entry.expires > now else {
-                entries[credential] = nil
+                state.entries[credential] = nil
                 return nil
             }
             return entry.principal
         }
     }
 
-    func remember(_ principal: Principal, for credential: String) {
+    /// Remembers `principal` unless credentials changed since `generation`
+    /// was read (a check that raced with a revocation is not kept).
+    func remember(_ principal: Principal, for credential: String, checkedAt generation: UInt64) {
         let expires = ContinuousClock.now + ttl
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[credential] = Entry(principal: principal, expires: expires)
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
+            state.entries[credential] = Entry(principal: principal, expires: expires)
         }
     }
 
-    func removeAll() { entries.withLock { $0.removeAll() } }
+    func removeAll() {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
+    }
+
+    /// Events after which cached principals may be wrong: a user disabled
+    /// or changed, a key revoked, a session ended.
+    static let invalidatingEvents: Set<String> = [
+        "user.disabled", "user.updated", "user.password_changed", "api_key.revoked", "auth.logged_out",
+    ]
 }

@@ -17,6 +17,12 @@ public struct DaemonSettings: Sendable {
     public var workers: Int
     public var maxFrameBytes: Int
     public var maxCatalogBytes: Int64
+    /// Largest evidence file (default 100 MiB).
+    public var maxEvidenceBytes: Int64
+    /// How long a chunked upload may sit idle before it is dropped.
+    public var uploadExpiry: TimeInterval
+    /// How long a sign-in lasts.
+    public var sessionLifetime: TimeInterval
     /// Names this daemon in events' `source`.
     public var instanceID: String
     public var version: String
@@ -24,7 +30,8 @@ public struct DaemonSettings: Sendable {
     public init(
         dataDirectory: URL, rpcEndpoint: String = DaemonSettings.defaultRPCEndpoint,
         eventsEndpoint: String = DaemonSettings.defaultEventsEndpoint, databaseURL: String? = nil,
-        attackData: URL? = nil, workers: Int = 4, maxFrameBytes: Int = 16 << 20, maxCatalogBytes: Int64 = 512 << 20,
+        attackData: URL? = nil, workers: Int = 8, maxFrameBytes: Int = 16 << 20, maxCatalogBytes: Int64 = 512 << 20,
+        maxEvidenceBytes: Int64 = 100 << 20, uploadExpiry: TimeInterval = 3600, sessionLifetime: TimeInterval = 12 * 3600,
         instanceID: String = DaemonSettings.defaultInstanceID, version: String = AegisVersion.current
     ) {
         self.dataDirectory = dataDirectory
@@ -35,6 +42,9 @@ public struct DaemonSettings: Sendable {
         self.workers = workers
         self.maxFrameBytes = maxFrameBytes
         self.maxCatalogBytes = maxCatalogBytes
+        self.maxEvidenceBytes = maxEvidenceBytes
+        self.uploadExpiry = uploadExpiry
+        self.sessionLifetime = sessionLifetime
         self.instanceID = instanceID
         self.version = version
     }

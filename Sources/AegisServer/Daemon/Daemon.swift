@@ -17,6 +17,7 @@ public final class Daemon: @unchecked Sendable {
     private var context: ZMQContext?
     private var publisher: EventPublisher?
     private var server: RPCServer?
+    private var store: (any StoreProvider)?
     private var running = false
 
     /// The endpoints actually bound (wildcard ports resolved).
@@ -44,15 +45,23 @@ public final class Daemon: @unchecked Sendable {
         // let the publisher send the events.
         let wake = PublisherWake()
         let readCache = ReadCache()
-        let store = try location.open(afterCommit: {
+        let principals = PrincipalCache()
+        let store = try location.open(afterCommit: { types in
             readCache.invalidate()
+            // Credentials changed: no cached principal may outlive the commit.
+            if types.contains(where: PrincipalCache.invalidatingEvents.contains) { principals.removeAll() }
             wake.fire()
         })
+        self.store = store
         let crypto = try SodiumCrypto()
         let env = AppEnvironment(
-            clock: SystemClock(), crypto: crypto, uploads: try FileUploadStaging(root: dataDirectory.uploads),
+            clock: SystemClock(), crypto: crypto,
+            uploads: try FileUploadStaging(root: dataDirectory.uploads, expiry: settings.uploadExpiry),
+            blobs: try FileBlobStore(root: dataDirectory.blobs),
             instanceID: settings.instanceID, version: settings.version, startedAt: Date(), storeKind: store.kind,
-            limits: .init(maxCatalogBytes: settings.maxCatalogBytes, maxFrameBytes: settings.maxFrameBytes))
+            limits: .init(
+                maxCatalogBytes: settings.maxCatalogBytes, maxFrameBytes: settings.maxFrameBytes,
+                maxEvidenceBytes: settings.maxEvidenceBytes, sessionLifetime: settings.sessionLifetime))
         logger.info("store open", metadata: ["store": .string(location.redacted)])
 
         let bootstrapSession = try store.openSession()
@@ -84,7 +93,7 @@ public final class Daemon: @unchecked Sendable {
 
         let server = RPCServer(
             settings: RPCSettings(endpoint: settings.rpcEndpoint, workers: settings.workers, maxFrameBytes: settings.maxFrameBytes),
-            context: context, handler: RequestHandler(env: env, methods: methods, logger: logger, results: readCache),
+            context: context, handler: RequestHandler(env: env, methods: methods, logger: logger, principals: principals, results: readCache),
             store: store,
             logger: logger)
         try server.start()
@@ -118,6 +127,8 @@ public final class Daemon: @unchecked Sendable {
     private func shutdownResources() {
         server = nil
         publisher = nil
+        store?.close()
+        store = nil
         context?.terminate()
         context = nil
         try? FileManager.default.removeItem(at: dataDirectory.runtimeFile)

@@ -15,6 +15,7 @@ struct DataDirectory {
     var adminKeyFile: URL { url.appendingPathComponent("admin.key") }
     var runtimeFile: URL { url.appendingPathComponent("aegisd.json") }
     var uploads: URL { url.appendingPathComponent("uploads") }
+    var blobs: URL { url.appendingPathComponent("blobs") }
 
     /// Creates the directory if needed and takes its lock.
     mutating func open() throws {

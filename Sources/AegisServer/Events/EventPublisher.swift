@@ -42,7 +42,9 @@ final class EventPublisher: @unchecked Sendable {
         boundEndpoint = socket.lastEndpoint
         self.socket = socket
         let instance = self.instance
-        publishedSeq.store(try session.read { try $0.events.publishedSeq(instance: instance) }, ordering: .relaxed)
+        let resumed = try session.read { try $0.events.publishedSeq(instance: instance) }
+        publishedSeq.store(resumed, ordering: .relaxed)
+        recordedUpTo = resumed
         let thread = Thread { [self] in
             self.run(socket)
             self.done.signal()
@@ -77,14 +79,32 @@ final class EventPublisher: @unchecked Sendable {
             let stop = stopping
             condition.unlock()
             publishCommitted(socket)
-            if stop { return }
+            if stop {
+                try? recordWatermark(force: true)
+                return
+            }
         }
+    }
+
+    /// The watermark last written to the store, and when.
+    private var recordedUpTo: Int64 = -1
+    private var recordedAt = ContinuousClock.now
+
+    /// Writes how far publishing got, at most twice a second (and at stop):
+    /// after a crash at most that much is published again, which
+    /// subscribers deduplicate by `seq`.
+    private func recordWatermark(force: Bool) throws {
+        let sent = publishedSeq.load(ordering: .relaxed)
+        guard sent > recordedUpTo, force || ContinuousClock.now - recordedAt >= .milliseconds(500) else { return }
+        let instance = self.instance
+        try session.write { try $0.events.recordPublished(instance: instance, seq: sent) }
+        recordedUpTo = sent
+        recordedAt = ContinuousClock.now
     }
 
     private func publishCommitted(_ socket: ZMQSocket) {
         do {
             var after = publishedSeq.load(ordering: .relaxed)
-            let start = after
             while true {
                 let batch = try session.read { try $0.events.events(after: after, limit: 500) }
                 for event in batch {
@@ -95,10 +115,7 @@ final class EventPublisher: @unchecked Sendable {
                 }
                 if batch.count < 500 { break }
             }
-            if after != start {
-                let instance = self.instance
-                try session.write { try $0.events.recordPublished(instance: instance, seq: after) }
-            }
+            try recordWatermark(force: false)
         } catch {
             logger.warning("publishing events failed; will retry", metadata: ["error": .string(String(describing: error))])
         }

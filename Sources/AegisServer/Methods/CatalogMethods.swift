@@ -51,8 +51,6 @@ enum CatalogMethods {
 
     // MARK: Params
 
-    struct IDParams: Decodable { var id: String }
-
     struct ImportParams: Decodable {
         struct File: Decodable {
             var name: String

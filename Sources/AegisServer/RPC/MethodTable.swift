@@ -6,7 +6,9 @@ import AegisApp
 struct MethodTable: Sendable {
     let handlers: [String: MethodHandler]
 
-    static let standard = MethodTable(SystemMethods.all + CatalogMethods.all + EventMethods.all)
+    static let standard = MethodTable(
+        SystemMethods.all + CatalogMethods.all + EventMethods.all + AccessMethods.all + TestMethods.all
+            + TemplateMethods.all + EvidenceMethods.all + AuditMethods.all)
 
     init(_ methods: [MethodHandler]) {
         var handlers: [String: MethodHandler] = [:]

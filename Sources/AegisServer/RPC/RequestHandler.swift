@@ -92,8 +92,17 @@ struct RequestHandler: Sendable {
         var principal: Principal?
         if rule != .public {
             do {
-                let resolved = try AuthService(env: env).authenticate(envelope.auth, session: session)
-                principals.remember(resolved, for: envelope.auth ?? "")
+                // The cache is emptied by every commit that changes
+                // credentials, so a cached principal is as good as the store's.
+                let token = envelope.auth ?? ""
+                let resolved: Principal
+                if let cached = principals.principal(for: token) {
+                    resolved = cached
+                } else {
+                    let generation = principals.generation
+                    resolved = try AuthService(env: env).authenticate(envelope.auth, session: session)
+                    principals.remember(resolved, for: token, checkedAt: generation)
+                }
                 try AccessPolicy.authorize(resolved, envelope.method)
                 principal = resolved
             } catch {

@@ -17,6 +17,32 @@ public struct SodiumCrypto: CryptoProvider {
         return Self.hex(digest)
     }
 
+    /// Argon2id with libsodium's interactive operations limit and 19 MiB of
+    /// memory (the OWASP baseline): tens of milliseconds per check.
+    static let passwordOpsLimit = UInt64(crypto_pwhash_OPSLIMIT_INTERACTIVE)
+    static let passwordMemLimit = 19 << 20
+
+    public func hashPassword(_ password: String) throws -> String {
+        var out = [CChar](repeating: 0, count: Int(crypto_pwhash_STRBYTES))
+        // A trailing NUL keeps the buffer non-empty; it is not hashed.
+        let chars = password.utf8.map { CChar(bitPattern: $0) } + [0]
+        let rc = chars.withUnsafeBufferPointer { p in
+            crypto_pwhash_str_alg(
+                &out, p.baseAddress!, UInt64(p.count - 1), Self.passwordOpsLimit, Self.passwordMemLimit,  // allowed: never empty
+                crypto_pwhash_ALG_ARGON2ID13)
+        }
+        guard rc == 0 else { throw SodiumError.outOfMemory }
+        return String(cString: out)
+    }
+
+    public func verifyPassword(_ password: String, hash: String) -> Bool {
+        guard !hash.isEmpty, hash.utf8.count < Int(crypto_pwhash_STRBYTES) else { return false }
+        let chars = password.utf8.map { CChar(bitPattern: $0) } + [0]
+        return chars.withUnsafeBufferPointer { p in
+            crypto_pwhash_str_verify(hash, p.baseAddress!, UInt64(p.count - 1)) == 0  // allowed: never empty
+        }
+    }
+
     public func randomBytes(_ count: Int) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         randombytes_buf(&bytes, count)
@@ -38,5 +64,12 @@ public struct SodiumCrypto: CryptoProvider {
 
 public enum SodiumError: Error, CustomStringConvertible {
     case initialisationFailed
-    public var description: String { "libsodium could not be initialised" }
+    case outOfMemory
+
+    public var description: String {
+        switch self {
+        case .initialisationFailed: "libsodium could not be initialised"
+        case .outOfMemory: "not enough memory to hash a password"
+        }
+    }
 }

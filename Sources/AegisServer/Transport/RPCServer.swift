@@ -151,8 +151,8 @@ final class RPCServer: @unchecked Sendable {
                     // One at a time: a blocking receive returns at once when
                     // more are queued, and draining with non-blocking calls
                     // would cost a wasted system call per request.
-                    guard let frames = try router.receive() else { continue }
-                    accept(frames, on: router)
+                    guard let (frames, peer) = try router.receiveWithPeer() else { continue }
+                    accept(frames, peer: peer, on: router)
                 } catch let error as ZMQError where error.isTerminated {
                     return
                 } catch {
@@ -170,13 +170,13 @@ final class RPCServer: @unchecked Sendable {
     /// Takes what is waiting on the ROUTER, up to a batch.
     private func acceptRequests(from router: ZMQSocket) {
         for _ in 0..<1024 {
-            guard let frames = (try? router.receive(dontWait: true)) ?? nil else { return }
-            accept(frames, on: router)
+            guard let (frames, peer) = (try? router.receiveWithPeer(dontWait: true)) ?? nil else { return }
+            accept(frames, peer: peer, on: router)
         }
     }
 
     /// Answers one request from memory, or queues it for a worker.
-    private func accept(_ frames: [Data], on router: ZMQSocket) {
+    private func accept(_ frames: [Data], peer: String?, on router: ZMQSocket) {
         guard frames.count >= 2 else { return }
         let identity = frames[0]
         let delimited = frames[1].isEmpty
@@ -209,7 +209,7 @@ final class RPCServer: @unchecked Sendable {
             }
         }
         inFlight.add(1, ordering: .relaxed)
-        if !queue.offer(Job(identity: identity, delimited: delimited, request: request, peer: nil)) {
+        if !queue.offer(Job(identity: identity, delimited: delimited, request: request, peer: peer)) {
             inFlight.subtract(1, ordering: .relaxed)
             reject(router, identity, delimited, .unavailable, "the server is busy; retry")
         }

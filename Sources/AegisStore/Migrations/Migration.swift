@@ -13,5 +13,6 @@ enum Migrations {
         Migration(version: 1, name: "catalog", sqlite: catalogSchema),
         Migration(version: 2, name: "api_keys_and_events", sqlite: accessAndEventsSchema),
         Migration(version: 3, name: "event_publication", sqlite: eventPublicationSchema),
+        Migration(version: 4, name: "workflow", sqlite: workflowSchema),
     ]
 }

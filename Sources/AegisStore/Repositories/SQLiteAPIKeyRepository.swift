@@ -17,15 +17,40 @@ struct SQLiteAPIKeyRepository: APIKeyRepository {
         ).run()
     }
 
+    static let columns = "id, name, roles, created_at, expires_at, revoked_at"
+
+    static func key(_ row: SQLiteStatement) -> APIKey {
+        APIKey(
+            id: row.text(0), name: row.text(1), roles: StringList.decode(row.text(2)).compactMap(Role.init(rawValue:)),
+            createdAt: StoreTime.date(row.int(3)), expiresAt: row.optionalInt(4).map(StoreTime.date),
+            revokedAt: row.optionalInt(5).map(StoreTime.date))
+    }
+
     func find(secretHash: String) throws -> APIKey? {
-        try db.prepare(
-            "SELECT id, name, roles, created_at, expires_at, revoked_at FROM api_keys WHERE secret_hash = ?"
-        ).bind(.text(secretHash)).first { row in
-            APIKey(
-                id: row.text(0), name: row.text(1), roles: StringList.decode(row.text(2)).compactMap(Role.init(rawValue:)),
-                createdAt: StoreTime.date(row.int(3)), expiresAt: row.optionalInt(4).map(StoreTime.date),
-                revokedAt: row.optionalInt(5).map(StoreTime.date))
+        try db.prepare("SELECT \(Self.columns) FROM api_keys WHERE secret_hash = ?").bind(.text(secretHash))
+            .first(Self.key)
+    }
+
+    func keys(page: PageRequest) throws -> Page<APIKey> {
+        var sql = "SELECT \(Self.columns) FROM api_keys"
+        var values: [SQLValue] = []
+        if let after = page.after {
+            sql += " WHERE id > ?"
+            values.append(.text(after))
         }
+        values.append(.int(page.limit + 1))
+        let rows = try db.prepare(sql + " ORDER BY id LIMIT ?").bind(values).rows(Self.key)
+        let items = Array(rows.prefix(page.limit))
+        return Page(items: items, nextKey: rows.count > page.limit ? items.last?.id : nil)
+    }
+
+    func key(id: String) throws -> APIKey? {
+        try db.prepare("SELECT \(Self.columns) FROM api_keys WHERE id = ?").bind(.text(id)).first(Self.key)
+    }
+
+    func revoke(id: String, at: Date) throws {
+        try db.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(.int(StoreTime.micros(at)), .text(id)).run()
     }
 
     func count() throws -> Int {

@@ -10,6 +10,14 @@ struct SQLiteCatalogRepository: CatalogRepository {
         mitigation_ids, detection_strategy_ids, revoked, deprecated, revoked_by, url, created, modified
         """
 
+    /// Technique columns plus the coverage status (absent: untested).
+    static let techniqueSelect = """
+        SELECT t.id, t.stix_id, t.name, t.description, t.tactics, t.platforms, t.domains, t.is_subtechnique, t.parent_id,
+            t.subtechnique_ids, t.mitigation_ids, t.detection_strategy_ids, t.revoked, t.deprecated, t.revoked_by, t.url,
+            t.created, t.modified, (SELECT s.status FROM technique_status s WHERE s.technique_id = t.id)
+        FROM techniques t
+        """
+
     static func technique(_ row: SQLiteStatement) -> Technique {
         Technique(
             id: row.text(0), stixID: row.text(1), name: row.text(2), description: row.text(3),
@@ -18,12 +26,12 @@ struct SQLiteCatalogRepository: CatalogRepository {
             subtechniqueIDs: StringList.decode(row.text(9)), mitigationIDs: StringList.decode(row.text(10)),
             detectionStrategyIDs: StringList.decode(row.text(11)), revoked: row.bool(12), deprecated: row.bool(13),
             revokedBy: row.optionalText(14), url: row.text(15), created: row.optionalInt(16).map(StoreTime.date),
-            modified: row.optionalInt(17).map(StoreTime.date))
+            modified: row.optionalInt(17).map(StoreTime.date),
+            status: row.optionalText(18).flatMap(TechniqueStatus.init(rawValue:)) ?? .untested)
     }
 
     func technique(id: String) throws -> Technique? {
-        try db.prepare("SELECT \(Self.techniqueColumns) FROM techniques WHERE id = ?").bind(.text(id))
-            .first(Self.technique)
+        try db.prepare("\(Self.techniqueSelect) WHERE t.id = ?").bind(.text(id)).first(Self.technique)
     }
 
     func techniques(matching query: TechniqueQuery) throws -> Page<Technique> {
@@ -59,7 +67,7 @@ struct SQLiteCatalogRepository: CatalogRepository {
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         values.append(.int(query.page.limit + 1))
         let items = try db.prepare(
-            "SELECT \(Self.techniqueColumns) FROM techniques t \(whereClause) ORDER BY t.id LIMIT ?"
+            "\(Self.techniqueSelect) \(whereClause) ORDER BY t.id LIMIT ?"
         ).bind(values).rows(Self.technique)
         return page(items, limit: query.page.limit, key: \.id)
     }

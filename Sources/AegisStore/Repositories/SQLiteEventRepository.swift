@@ -5,7 +5,7 @@ import Foundation
 /// the writer's transaction, so committed events have no gaps.
 struct SQLiteEventRepository: EventRepository {
     let db: SQLiteConnection
-    let session: SQLiteSession
+    let appended: EventRecorder
 
     func append(_ event: DomainEvent, source: String, at time: Date) throws -> Int64 {
         let payload = String(decoding: try JSONEncoder().encode(event.payload), as: UTF8.self)
@@ -18,7 +18,7 @@ struct SQLiteEventRepository: EventRepository {
             .text(event.type), .int(StoreTime.micros(time)), .text(source), .optional(event.actor),
             .text(event.subject.kind), .text(event.subject.id), .text(payload)
         ).run()
-        session.markEventAppended()
+        appended.types.append(event.type)
         return db.lastInsertRowID
     }
 

@@ -1,68 +1,79 @@
 import AegisDomain
 import Foundation
-import Synchronization
 
-/// The embedded store: one SQLite file, a connection per session (one per
-/// worker), writes serialised by a process-wide lock so writers never spin
-/// on SQLite's busy handler.
+/// The embedded store: one SQLite file. Each session (one per worker) reads
+/// on its own connection; every write goes to one writer thread that commits
+/// concurrent writes together (group commit), so `synchronous=FULL` costs one
+/// fsync per batch rather than per mutation.
 public final class SQLiteStore: StoreProvider {
     public let path: String
     public var kind: String { "sqlite" }
-    private let afterCommit: @Sendable () -> Void
-    let writer = WriterGate()
+    let writer: GroupCommitWriter
 
     /// Opens the database at `path`, creating it and applying pending
-    /// migrations in one transaction. `afterCommit` runs after every write
-    /// transaction that appended events (the publisher's wake-up).
-    public init(path: String, afterCommit: @escaping @Sendable () -> Void = {}) throws {
+    /// migrations in one transaction. `afterCommit` runs after every commit
+    /// that appended events, with their types (the publisher's wake-up).
+    public init(path: String, afterCommit: @escaping @Sendable ([String]) -> Void = { _ in }) throws {
         self.path = path
-        self.afterCommit = afterCommit
         let connection = try SQLiteConnection(path: path)
         try MigrationRunner(connection: connection).migrate()
+        writer = GroupCommitWriter(connection: connection, afterCommit: afterCommit)
+        writer.start()
     }
 
+    deinit { writer.stop() }
+
     public func openSession() throws -> any StoreSession {
-        SQLiteSession(connection: try SQLiteConnection(path: path), store: self)
+        SQLiteSession(connection: try SQLiteConnection(path: path), writer: writer)
     }
+
+    /// Stops the writer thread once the writes already submitted are done.
+    public func close() { writer.stop() }
 
     /// Schema versions applied, ascending.
     public func appliedMigrations() throws -> [Int] {
         let connection = try SQLiteConnection(path: path)
         return try connection.prepare("SELECT version FROM schema_migrations ORDER BY version").rows { Int($0.int(0)) }
     }
-
-    func notifyCommitted() { afterCommit() }
 }
 
-/// Serialises writers within the process.
-final class WriterGate: Sendable {
-    private let lock = Mutex(())
-    func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        try lock.withLock { _ in try body() }
-    }
+/// Repositories bound to one connection. `events` records the types it
+/// appends, so the writer can announce them after the commit.
+struct SQLiteRepositories: Repositories {
+    let db: SQLiteConnection
+    let appended: EventRecorder
+
+    var catalog: any CatalogRepository { SQLiteCatalogRepository(db: db) }
+    var apiKeys: any APIKeyRepository { SQLiteAPIKeyRepository(db: db) }
+    var events: any EventRepository { SQLiteEventRepository(db: db, appended: appended) }
+    var users: any UserRepository { SQLiteUserRepository(db: db) }
+    var tests: any TestRepository { SQLiteTestRepository(db: db) }
+    var templates: any TemplateRepository { SQLiteTemplateRepository(db: db) }
+    var evidence: any EvidenceRepository { SQLiteEvidenceRepository(db: db) }
+    var audit: any AuditRepository { SQLiteAuditRepository(db: db) }
+    var notifications: any NotificationRepository { SQLiteNotificationRepository(db: db) }
 }
 
-/// A worker's session on the embedded store.
-final class SQLiteSession: StoreSession, Repositories {
+/// The event types one unit of work appended.
+final class EventRecorder {
+    var types: [String] = []
+}
+
+/// A worker's session: reads on its own connection, writes through the
+/// store's writer.
+final class SQLiteSession: StoreSession {
     let connection: SQLiteConnection
-    private let store: SQLiteStore
-    private(set) var appendedEvents = false
+    private let writer: GroupCommitWriter
 
-    init(connection: SQLiteConnection, store: SQLiteStore) {
+    init(connection: SQLiteConnection, writer: GroupCommitWriter) {
         self.connection = connection
-        self.store = store
+        self.writer = writer
     }
-
-    var catalog: any CatalogRepository { SQLiteCatalogRepository(db: connection) }
-    var apiKeys: any APIKeyRepository { SQLiteAPIKeyRepository(db: connection) }
-    var events: any EventRepository { SQLiteEventRepository(db: connection, session: self) }
-
-    func markEventAppended() { appendedEvents = true }
 
     func read<T>(_ body: (any Repositories) throws -> T) throws -> T {
         try connection.prepare("BEGIN").run()
         do {
-            let result = try body(self)
+            let result = try body(SQLiteRepositories(db: connection, appended: EventRecorder()))
             try connection.prepare("COMMIT").run()
             return result
         } catch {
@@ -72,19 +83,6 @@ final class SQLiteSession: StoreSession, Repositories {
     }
 
     func write<T>(_ body: (any Repositories) throws -> T) throws -> T {
-        let (result, published) = try store.writer.withLock { () throws -> (T, Bool) in
-            appendedEvents = false
-            try connection.prepare("BEGIN IMMEDIATE").run()
-            do {
-                let result = try body(self)
-                try connection.prepare("COMMIT").run()
-                return (result, appendedEvents)
-            } catch {
-                try? connection.prepare("ROLLBACK").run()
-                throw error
-            }
-        }
-        if published { store.notifyCommitted() }
-        return result
+        try writer.submit(body)
     }
 }

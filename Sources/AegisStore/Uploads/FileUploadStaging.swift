@@ -10,6 +10,7 @@ public final class FileUploadStaging: UploadStaging {
     private struct Upload {
         var purpose: String
         var maxBytes: Int64
+        var metadata: [String: String]
         var total: Int64 = 0
         var files: [(name: String, size: Int64)] = []
         var touched: Date
@@ -29,7 +30,7 @@ public final class FileUploadStaging: UploadStaging {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 
-    public func begin(purpose: String, maxBytes: Int64) throws -> String {
+    public func begin(purpose: String, maxBytes: Int64, metadata: [String: String] = [:]) throws -> String {
         let now = Date()
         let expired = uploads.withLock { uploads in
             let old = uploads.filter { now.timeIntervalSince($0.value.touched) > expiry }.map(\.key)
@@ -43,7 +44,7 @@ public final class FileUploadStaging: UploadStaging {
         try FileManager.default.createDirectory(at: directory(id), withIntermediateDirectories: false)
         let admitted = uploads.withLock { uploads -> Bool in
             guard uploads.count < maxOpenUploads else { return false }
-            uploads[id] = Upload(purpose: purpose, maxBytes: maxBytes, touched: now)
+            uploads[id] = Upload(purpose: purpose, maxBytes: maxBytes, metadata: metadata, touched: now)
             return true
         }
         guard admitted else {
@@ -88,7 +89,7 @@ public final class FileUploadStaging: UploadStaging {
         }
     }
 
-    public func claim(uploadID: String, purpose: String) throws -> [UploadedFile] {
+    public func claim(uploadID: String, purpose: String) throws -> ClaimedUpload {
         let claimed = uploads.withLock { uploads -> Upload? in
             guard let upload = uploads[uploadID], upload.purpose == purpose else { return nil }
             uploads[uploadID] = nil
@@ -97,15 +98,19 @@ public final class FileUploadStaging: UploadStaging {
         guard let upload = claimed else {
             throw AegisError.notFound("upload", String(uploadID.prefix(64)))
         }
-        return try upload.files.enumerated().map { index, file in
-            let url = directory(uploadID).appendingPathComponent(String(index))
-            return UploadedFile(name: file.name, content: try Data(contentsOf: url, options: .alwaysMapped))
+        let files = try upload.files.enumerated().map { index, file in
+            UploadedFile(name: file.name, content: try Data(contentsOf: fileURL(uploadID: uploadID, index: index), options: .alwaysMapped))
         }
+        return ClaimedUpload(files: files, metadata: upload.metadata)
     }
 
     public func discard(uploadID: String) {
         uploads.withLock { $0[uploadID] = nil }
         try? FileManager.default.removeItem(at: directory(uploadID))
+    }
+
+    public func fileURL(uploadID: String, index: Int) -> URL {
+        directory(uploadID).appendingPathComponent(String(index))
     }
 
     private func directory(_ id: String) -> URL { root.appendingPathComponent(id) }

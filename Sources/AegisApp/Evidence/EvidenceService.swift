@@ -1,0 +1,207 @@
+import AegisDomain
+import Foundation
+
+/// `evidence.*`: files attached to tests, content-addressed by SHA-256.
+/// Red roles attach red evidence, blue roles blue; blue roles do not see a
+/// blind test's red evidence until red submits.
+public struct EvidenceService {
+    public let env: AppEnvironment
+    public let context: CallContext
+
+    public init(env: AppEnvironment, context: CallContext) {
+        self.env = env
+        self.context = context
+    }
+
+    /// The metadata an upload is begun with.
+    public struct Description: Sendable {
+        public var testID: String
+        public var side: TeamSide
+        public var caption: String
+        public var filename: String
+
+        public init(testID: String, side: TeamSide, caption: String, filename: String) {
+            self.testID = testID
+            self.side = side
+            self.caption = caption
+            self.filename = filename
+        }
+    }
+
+    /// A file that fits in one frame.
+    public func upload(_ description: Description, content: Data) throws -> Evidence {
+        let description = try check(description)
+        guard Int64(content.count) <= env.limits.maxEvidenceBytes else { throw tooLarge() }
+        let sha = env.crypto.sha256Hex(content)
+        try env.blobs.put(data: content, sha256: sha)
+        return try record(description, size: Int64(content.count), sha256: sha)
+    }
+
+    public struct Begun: Sendable, Encodable {
+        public var uploadID: String
+        public var chunkBytes: Int
+
+        enum CodingKeys: String, CodingKey {
+            case uploadID = "upload_id"
+            case chunkBytes = "chunk_bytes"
+        }
+    }
+
+    /// Starts a chunked upload of exactly `size` bytes hashing to `sha256`.
+    public func begin(_ description: Description, size: Int64, sha256: String) throws -> Begun {
+        let description = try check(description)
+        guard size >= 0 else { throw AegisError.invalidArgument("size", "size must be 0 or more") }
+        guard size <= env.limits.maxEvidenceBytes else { throw tooLarge() }
+        let sha = sha256.lowercased()
+        guard sha.utf8.count == 64, sha.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+            throw AegisError.invalidArgument("sha256", "sha256 must be 64 hex digits")
+        }
+        let id = try env.uploads.begin(
+            purpose: "evidence", maxBytes: size,
+            metadata: [
+                "test_id": description.testID, "side": description.side.rawValue, "caption": description.caption,
+                "filename": description.filename, "size": String(size), "sha256": sha,
+                "owner": context.actorID ?? "",
+            ])
+        return Begun(uploadID: id, chunkBytes: env.limits.chunkBytes)
+    }
+
+    public func append(uploadID: String, offset: Int64, data: Data) throws -> Int64 {
+        guard offset >= 0 else { throw AegisError.invalidArgument("offset", "offset must be 0 or more") }
+        return try env.uploads.append(uploadID: uploadID, file: "content", offset: offset, data: data)
+    }
+
+    /// Checks size and hash, stores the content, and makes it visible.
+    /// Whatever happens, the staged upload is gone afterwards.
+    public func commit(uploadID: String) throws -> Evidence {
+        let claimed = try env.uploads.claim(uploadID: uploadID, purpose: "evidence")
+        defer { env.uploads.discard(uploadID: uploadID) }
+        let m = claimed.metadata
+        guard m["owner"] == (context.actorID ?? "") else { throw AegisError.notFound("upload", uploadID) }
+        guard let testID = m["test_id"], let side = m["side"].flatMap(TeamSide.init(rawValue:)),
+            let size = m["size"].flatMap(Int64.init), let sha = m["sha256"]
+        else { throw AegisError.notFound("upload", uploadID) }
+        let content = claimed.files.first?.content ?? Data()
+        guard Int64(content.count) == size else {
+            throw AegisError(
+                .failedPrecondition, "received \(content.count) of \(size) bytes",
+                details: ["expected": .int(size), "received": .int(Int64(content.count))])
+        }
+        guard env.crypto.sha256Hex(content) == sha else {
+            throw AegisError(.failedPrecondition, "the content does not match its sha256", details: ["field": "sha256"])
+        }
+        if claimed.files.isEmpty {
+            try env.blobs.put(data: Data(), sha256: sha)
+        } else {
+            try env.blobs.put(file: env.uploads.fileURL(uploadID: uploadID, index: 0), sha256: sha)
+        }
+        return try record(
+            Description(testID: testID, side: side, caption: m["caption"] ?? "", filename: m["filename"] ?? ""),
+            size: size, sha256: sha)
+    }
+
+    public func abort(uploadID: String) throws {
+        let claimed = try env.uploads.claim(uploadID: uploadID, purpose: "evidence")
+        env.uploads.discard(uploadID: uploadID)
+        guard claimed.metadata["owner"] == (context.actorID ?? "") else { throw AegisError.notFound("upload", uploadID) }
+    }
+
+    public func list(testID: String) throws -> [Evidence] {
+        let principal = try context.requirePrincipal()
+        return try context.session.read { repos in
+            guard let test = try repos.tests.test(id: testID) else { throw AegisError.notFound("test", testID) }
+            let all = try repos.evidence.evidence(testID: testID)
+            return principal.seesRedacted(test) ? all.filter { $0.side == .blue } : all
+        }
+    }
+
+    public struct Chunk: Sendable, Encodable {
+        public var evidence: Evidence
+        public var offset: Int64
+        public var data: Data
+        public var eof: Bool
+    }
+
+    /// `length` bytes (at most the chunk size) from `offset`.
+    public func get(id: String, offset: Int64, length: Int?) throws -> Chunk {
+        let principal = try context.requirePrincipal()
+        guard offset >= 0 else { throw AegisError.invalidArgument("offset", "offset must be 0 or more") }
+        let length = min(length ?? env.limits.chunkBytes, env.limits.chunkBytes)
+        guard length > 0 else { throw AegisError.invalidArgument("length", "length must be at least 1") }
+        let evidence = try context.session.read { repos -> Evidence in
+            guard let e = try repos.evidence.evidence(id: id), let test = try repos.tests.test(id: e.testID) else {
+                throw AegisError.notFound("evidence", id)
+            }
+            if e.side == .red && principal.seesRedacted(test) { throw AegisError.notFound("evidence", id) }
+            return e
+        }
+        guard offset <= evidence.size else {
+            throw AegisError.invalidArgument("offset", "offset is beyond the end (\(evidence.size) bytes)")
+        }
+        let data = try env.blobs.read(sha256: evidence.sha256, offset: offset, length: length)
+        return Chunk(evidence: evidence, offset: offset, data: data, eof: offset + Int64(data.count) >= evidence.size)
+    }
+
+    /// Removes the evidence; its content too when nothing else points at it.
+    public func delete(id: String) throws {
+        let now = env.clock.now()
+        let (sha, unreferenced) = try context.session.write { repos -> (String, Bool) in
+            guard let e = try repos.evidence.evidence(id: id) else { throw AegisError.notFound("evidence", id) }
+            try repos.evidence.delete(id: id)
+            try ChangeLog(repos: repos, env: env, context: context, now: now).record(
+                "evidence.delete", "evidence", id, changes: ["test_id": .string(e.testID)], event: "evidence.deleted",
+                payload: ["test_id": .string(e.testID), "side": .string(e.side.rawValue)])
+            return (e.sha256, try repos.evidence.references(sha256: e.sha256) == 0)
+        }
+        if unreferenced { try? env.blobs.remove(sha256: sha) }
+    }
+
+    // MARK: Helpers
+
+    private func record(_ d: Description, size: Int64, sha256: String) throws -> Evidence {
+        let principal = try context.requirePrincipal()
+        let now = env.clock.now()
+        let evidence = Evidence(
+            id: env.crypto.newID(prefix: "evd_"), testID: d.testID, side: d.side, caption: d.caption,
+            filename: d.filename, size: size, sha256: sha256, uploadedBy: principal.actorID, uploadedAt: now)
+        try context.session.write { repos in
+            guard try repos.tests.test(id: d.testID) != nil else { throw AegisError.notFound("test", d.testID) }
+            try repos.evidence.insert(evidence)
+            try ChangeLog(repos: repos, env: env, context: context, now: now).record(
+                "evidence.upload", "evidence", evidence.id,
+                changes: [
+                    "test_id": .string(d.testID), "side": .string(d.side.rawValue), "filename": .string(d.filename),
+                    "size": .int(size), "sha256": .string(sha256),
+                ],
+                event: "evidence.uploaded",
+                payload: [
+                    "test_id": .string(d.testID), "side": .string(d.side.rawValue), "size": .int(size),
+                    "sha256": .string(sha256),
+                ])
+        }
+        return evidence
+    }
+
+    /// Validates the description and the caller's side.
+    private func check(_ d: Description) throws -> Description {
+        let principal = try context.requirePrincipal()
+        let roles = d.side == .red ? Principal.redRoles : Principal.blueRoles
+        guard principal.hasAny(roles) else {
+            throw AegisError(
+                .permissionDenied, "only \(d.side.rawValue) roles attach \(d.side.rawValue) evidence",
+                details: ["side": .string(d.side.rawValue)])
+        }
+        try UploadName.validate(d.filename, field: "filename")
+        let caption = try Validate.text(d.caption, field: "caption", max: 1000, required: false)
+        guard try context.session.read({ try $0.tests.test(id: d.testID) }) != nil else {
+            throw AegisError.notFound("test", d.testID)
+        }
+        return Description(testID: d.testID, side: d.side, caption: caption, filename: d.filename)
+    }
+
+    private func tooLarge() -> AegisError {
+        AegisError.resourceExhausted(
+            "evidence files are limited to \(env.limits.maxEvidenceBytes) bytes",
+            details: ["max_bytes": .int(env.limits.maxEvidenceBytes)])
+    }
+}

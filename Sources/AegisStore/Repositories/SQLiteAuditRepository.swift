@@ -1,0 +1,77 @@
+import AegisDomain
+import Foundation
+
+/// The audit trail on SQLite. Triggers refuse every UPDATE and DELETE.
+struct SQLiteAuditRepository: AuditRepository {
+    let db: SQLiteConnection
+
+    func append(_ entry: AuditEntry) throws {
+        let changes = String(decoding: try JSONEncoder().encode(entry.changes), as: UTF8.self)
+        try db.prepare(
+            """
+            INSERT INTO audit (at, actor, action, entity_kind, entity_id, changes, request_id, peer)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        ).bind(
+            .int(StoreTime.micros(entry.at)), .optional(entry.actor), .text(entry.action), .text(entry.entityKind),
+            .text(entry.entityID), .text(changes), .optional(entry.requestID), .optional(entry.peer)
+        ).run()
+    }
+
+    func entries(matching query: AuditQuery) throws -> Page<AuditEntry> {
+        var conditions: [String] = []
+        var values: [SQLValue] = []
+        if let after = query.page.after.flatMap(Int64.init) {
+            conditions.append("id > ?")
+            values.append(.int(after))
+        }
+        if let kind = query.entityKind {
+            conditions.append("entity_kind = ?")
+            values.append(.text(kind))
+        }
+        if let id = query.entityID {
+            conditions.append("entity_id = ?")
+            values.append(.text(id))
+        }
+        if let actor = query.actor {
+            conditions.append("actor = ?")
+            values.append(.text(actor))
+        }
+        if let action = query.action {
+            conditions.append("action = ?")
+            values.append(.text(action))
+        }
+        if let since = query.since {
+            conditions.append("at >= ?")
+            values.append(.int(StoreTime.micros(since)))
+        }
+        if let until = query.until {
+            conditions.append("at < ?")
+            values.append(.int(StoreTime.micros(until)))
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        values.append(.int(query.page.limit + 1))
+        let rows = try db.prepare(
+            """
+            SELECT id, at, actor, action, entity_kind, entity_id, changes, request_id, peer FROM audit
+            \(whereClause) ORDER BY id LIMIT ?
+            """
+        ).bind(values).rows { row in
+            AuditEntry(
+                id: row.int(0), at: StoreTime.date(row.int(1)), actor: row.optionalText(2), action: row.text(3),
+                entityKind: row.text(4), entityID: row.text(5),
+                changes: (try? JSONDecoder().decode([String: Value].self, from: Data(row.text(6).utf8))) ?? [:],
+                requestID: row.optionalText(7), peer: row.optionalText(8))
+        }
+        let items = Array(rows.prefix(query.page.limit))
+        return Page(items: items, nextKey: rows.count > query.page.limit ? items.last.map { String($0.id) } : nil)
+    }
+
+    func count(action: String, entityID: String, since: Date) throws -> (count: Int, oldest: Date?) {
+        try db.prepare(
+            "SELECT count(*), min(at) FROM audit WHERE action = ? AND entity_id = ? AND at >= ?"
+        ).bind(.text(action), .text(entityID), .int(StoreTime.micros(since))).first { row in
+            (Int(row.int(0)), row.optionalInt(1).map(StoreTime.date))
+        } ?? (0, nil)
+    }
+}

@@ -1,0 +1,97 @@
+import AegisDomain
+import Foundation
+
+/// Templates on SQLite; executors and inputs as JSON (read whole, never queried).
+struct SQLiteTemplateRepository: TemplateRepository {
+    let db: SQLiteConnection
+
+    static let columns = """
+        id, version, source_format, source_id, source_file, technique_id, name, description, executors, inputs,
+        created_at, updated_at
+        """
+
+    static func template(_ row: SQLiteStatement) -> Template {
+        let decoder = JSONDecoder()
+        return Template(
+            id: row.text(0), version: Int(row.int(1)),
+            source: .init(
+                format: Template.Source.Format(rawValue: row.text(2)) ?? .manual, sourceID: row.optionalText(3),
+                file: row.optionalText(4)),
+            techniqueID: row.text(5), name: row.text(6), description: row.text(7),
+            executors: (try? decoder.decode([Template.Executor].self, from: Data(row.text(8).utf8))) ?? [],
+            inputs: (try? decoder.decode([Template.Input].self, from: Data(row.text(9).utf8))) ?? [],
+            createdAt: StoreTime.date(row.int(10)), updatedAt: StoreTime.date(row.int(11)))
+    }
+
+    private func values(_ t: Template) throws -> [SQLValue] {
+        let encoder = JSONEncoder()
+        return [
+            .text(t.id), .int(t.version), .text(t.source.format.rawValue), .optional(t.source.sourceID),
+            .optional(t.source.file), .text(t.techniqueID), .text(t.name), .text(t.description),
+            .text(String(decoding: try encoder.encode(t.executors), as: UTF8.self)),
+            .text(String(decoding: try encoder.encode(t.inputs), as: UTF8.self)), .int(StoreTime.micros(t.createdAt)),
+            .int(StoreTime.micros(t.updatedAt)),
+        ]
+    }
+
+    func insert(_ template: Template) throws {
+        try db.prepare("INSERT INTO templates (\(Self.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(try values(template)).run()
+    }
+
+    func update(_ template: Template) throws -> Bool {
+        // The stored row must still be the version before this one.
+        let v = try values(template)
+        try db.prepare(
+            """
+            UPDATE templates SET version = ?, source_format = ?, source_id = ?, source_file = ?, technique_id = ?,
+                name = ?, description = ?, executors = ?, inputs = ?, created_at = ?, updated_at = ?
+            WHERE id = ? AND version = ?
+            """
+        ).bind(Array(v.dropFirst()) + [v[0], .int(template.version - 1)]).run()
+        return db.changes == 1
+    }
+
+    func delete(id: String) throws -> Bool {
+        try db.prepare("DELETE FROM templates WHERE id = ?").bind(.text(id)).run()
+        return db.changes == 1
+    }
+
+    func template(id: String) throws -> Template? {
+        try db.prepare("SELECT \(Self.columns) FROM templates WHERE id = ?").bind(.text(id)).first(Self.template)
+    }
+
+    func template(format: Template.Source.Format, sourceID: String) throws -> Template? {
+        try db.prepare("SELECT \(Self.columns) FROM templates WHERE source_format = ? AND source_id = ?")
+            .bind(.text(format.rawValue), .text(sourceID)).first(Self.template)
+    }
+
+    func templates(techniqueID: String?, format: Template.Source.Format?, text: String?, page: PageRequest) throws
+        -> Page<Template>
+    {
+        var conditions: [String] = []
+        var values: [SQLValue] = []
+        if let after = page.after {
+            conditions.append("id > ?")
+            values.append(.text(after))
+        }
+        if let techniqueID {
+            conditions.append("(technique_id = ? OR technique_id LIKE ?)")
+            values += [.text(techniqueID), .text(techniqueID + ".%")]
+        }
+        if let format {
+            conditions.append("source_format = ?")
+            values.append(.text(format.rawValue))
+        }
+        if let text {
+            conditions.append("name LIKE ? ESCAPE '\\'")
+            values.append(.text("%" + likeEscaped(text) + "%"))
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        values.append(.int(page.limit + 1))
+        let rows = try db.prepare("SELECT \(Self.columns) FROM templates \(whereClause) ORDER BY id LIMIT ?")
+            .bind(values).rows(Self.template)
+        let items = Array(rows.prefix(page.limit))
+        return Page(items: items, nextKey: rows.count > page.limit ? items.last?.id : nil)
+    }
+}

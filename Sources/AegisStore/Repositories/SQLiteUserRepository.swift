@@ -1,0 +1,126 @@
+import AegisDomain
+import Foundation
+
+/// Users and sessions on SQLite. `username_key` is the lower-cased name, so
+/// `Alice` and `alice` cannot both exist.
+struct SQLiteUserRepository: UserRepository {
+    let db: SQLiteConnection
+
+    static let columns = "id, version, username, display_name, roles, disabled, created_at, updated_at, password_changed_at"
+
+    static func user(_ row: SQLiteStatement) -> User {
+        User(
+            id: row.text(0), version: Int(row.int(1)), username: row.text(2), displayName: row.text(3),
+            roles: StringList.decode(row.text(4)).compactMap(Role.init(rawValue:)), disabled: row.bool(5),
+            createdAt: StoreTime.date(row.int(6)), updatedAt: StoreTime.date(row.int(7)),
+            passwordChangedAt: StoreTime.date(row.int(8)))
+    }
+
+    func insert(_ user: User, passwordHash: String) throws {
+        do {
+            try db.prepare(
+                """
+                INSERT INTO users (id, version, username, username_key, display_name, roles, disabled, password_hash,
+                    password_changed_at, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+            ).bind(
+                .text(user.id), .int(user.version), .text(user.username), .text(user.username.lowercased()),
+                .text(user.displayName), .text(StringList.encode(user.roles.map(\.rawValue))), .bool(user.disabled),
+                .text(passwordHash), .int(StoreTime.micros(user.passwordChangedAt)), .int(StoreTime.micros(user.createdAt)),
+                .int(StoreTime.micros(user.updatedAt))
+            ).run()
+        } catch let error as SQLiteError where error.isConstraint {
+            throw AegisError(
+                .alreadyExists, "a user named \(user.username) already exists",
+                details: ["field": "username", "kind": "user"])
+        }
+    }
+
+    func update(_ user: User) throws {
+        try db.prepare(
+            "UPDATE users SET version = ?, display_name = ?, roles = ?, disabled = ?, updated_at = ? WHERE id = ?"
+        ).bind(
+            .int(user.version), .text(user.displayName), .text(StringList.encode(user.roles.map(\.rawValue))),
+            .bool(user.disabled), .int(StoreTime.micros(user.updatedAt)), .text(user.id)
+        ).run()
+    }
+
+    func setPassword(userID: String, passwordHash: String, changedAt: Date) throws {
+        try db.prepare("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?")
+            .bind(.text(passwordHash), .int(StoreTime.micros(changedAt)), .text(userID)).run()
+    }
+
+    func user(id: String) throws -> User? {
+        try db.prepare("SELECT \(Self.columns) FROM users WHERE id = ?").bind(.text(id)).first(Self.user)
+    }
+
+    func user(username: String) throws -> User? {
+        try db.prepare("SELECT \(Self.columns) FROM users WHERE username_key = ?").bind(.text(username.lowercased()))
+            .first(Self.user)
+    }
+
+    func passwordHash(userID: String) throws -> String? {
+        try db.prepare("SELECT password_hash FROM users WHERE id = ?").bind(.text(userID)).first { $0.text(0) }
+    }
+
+    func users(text: String?, role: Role?, includeDisabled: Bool, page: PageRequest) throws -> Page<User> {
+        var conditions: [String] = []
+        var values: [SQLValue] = []
+        if let after = page.after {
+            conditions.append("username_key > ?")
+            values.append(.text(after))
+        }
+        if !includeDisabled { conditions.append("disabled = 0") }
+        if let text {
+            conditions.append("(username LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\')")
+            let pattern = "%" + likeEscaped(text) + "%"
+            values += [.text(pattern), .text(pattern)]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        // Roles are few per user: filter them here rather than in SQL.
+        let rows = try db.prepare(
+            "SELECT \(Self.columns) FROM users \(whereClause) ORDER BY username_key"
+        ).bind(values).rows(Self.user)
+        let matching = role.map { r in rows.filter { $0.roles.contains(r) } } ?? rows
+        let items = Array(matching.prefix(page.limit))
+        return Page(items: items, nextKey: matching.count > page.limit ? items.last?.username.lowercased() : nil)
+    }
+
+    func userIDs(withRole role: Role) throws -> [String] {
+        try db.prepare("SELECT id, roles FROM users WHERE disabled = 0").rows { ($0.text(0), $0.text(1)) }
+            .filter { StringList.decode($0.1).contains(role.rawValue) }.map(\.0)
+    }
+
+    func insertSession(_ session: Session, tokenHash: String) throws {
+        try db.prepare(
+            "INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at, revoked_at, peer) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).bind(
+            .text(session.id), .text(session.userID), .text(tokenHash), .int(StoreTime.micros(session.createdAt)),
+            .int(StoreTime.micros(session.expiresAt)), StoreTime.value(session.revokedAt), .optional(session.peer)
+        ).run()
+    }
+
+    func session(tokenHash: String) throws -> Session? {
+        try db.prepare(
+            "SELECT id, user_id, created_at, expires_at, revoked_at, peer FROM sessions WHERE token_hash = ?"
+        ).bind(.text(tokenHash)).first { row in
+            Session(
+                id: row.text(0), userID: row.text(1), createdAt: StoreTime.date(row.int(2)),
+                expiresAt: StoreTime.date(row.int(3)), revokedAt: row.optionalInt(4).map(StoreTime.date),
+                peer: row.optionalText(5))
+        }
+    }
+
+    func revokeSession(id: String, at: Date) throws {
+        try db.prepare("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+            .bind(.int(StoreTime.micros(at)), .text(id)).run()
+    }
+
+    func revokeSessions(userID: String, except keeping: String?, at: Date) throws -> Int {
+        try db.prepare(
+            "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id != ?"
+        ).bind(.int(StoreTime.micros(at)), .text(userID), .text(keeping ?? "")).run()
+        return db.changes
+    }
+}

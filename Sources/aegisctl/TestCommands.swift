@@ -1,0 +1,443 @@
+import AegisClient
+import AegisWire
+import ArgumentParser
+import Foundation
+
+/// `aegisctl test ...`: the purple-team workflow, one state move per command.
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test", abstract: "Red/blue tests: create, run, review, validate.",
+        discussion: """
+            draft -> ready -> red_running <-> red_paused -> blue_pending -> blue_review -> awaiting_validation \
+            -> validated (both leads approve). Every change quotes the test's --version as last read; a stale \
+            one is refused with CONFLICT.
+            """,
+        subcommands: [
+            TestCreate.self, TestFromTemplate.self, TestGet.self, TestList.self, TestUpdate.self, TestReady.self,
+            TestStart.self, TestPause.self, TestResume.self, TestSubmitRed.self, TestReview.self, TestSubmitBlue.self,
+            TestApprove.self, TestReject.self, TestReopen.self, TestCancel.self, TestRetest.self, TestTimeline.self,
+            TestRemediation.self,
+        ])
+}
+
+// MARK: Showing tests
+
+enum TestDisplay {
+    static let columns: [(title: String, key: String, max: Int)] = [
+        ("ID", "id", 40), ("TECHNIQUE", "technique_id", 10), ("STATE", "state", 19), ("OUTCOME", "outcome", 9),
+        ("VERSION", "version", 7), ("UPDATED", "updated_at", 20), ("NAME", "name", 50),
+    ]
+
+    /// Every field of a test, nested results summarised on one line each.
+    static func show(_ test: MessagePackValue) {
+        guard var m = test.mapValue else { return Output.json(test) }
+        if let red = test["red"]?.mapValue {
+            m.append(key: "red_summary", value: .string(summary(red, ["outcome", "attack_started_at", "attack_stopped_at"])))
+            m.append(key: "red_commands", value: red["commands"] ?? .nil)
+            m.append(key: "red_notes", value: red["notes"] ?? .nil)
+        }
+        if let blue = test["blue"]?.mapValue {
+            m.append(
+                key: "blue_summary",
+                value: .string(summary(blue, ["prevented", "alerted", "alert_severity", "logged", "detected_at"])))
+            m.append(key: "blue_tools", value: blue["detecting_tools"] ?? .nil)
+            m.append(key: "blue_notes", value: blue["notes"] ?? .nil)
+        }
+        let approvals = test["approvals"]?.mapValue ?? [:]
+        let signed = ["red", "blue"].compactMap { side -> String? in
+            guard let a = approvals[side]?.mapValue else { return nil }
+            return "\(side) by \(Output.text(a["by"])) at \(Output.text(a["at"]))"
+        }
+        if !signed.isEmpty { m.append(key: "approved", value: .string(signed.joined(separator: "; "))) }
+        if let r = test["last_rejection"]?.mapValue {
+            m.append(
+                key: "rejection",
+                value: .string(
+                    "\(Output.text(r["side"])) by \(Output.text(r["by"])) at \(Output.text(r["at"])): \(Output.text(r["reason"]))"))
+        }
+        if let r = test["remediation"]?.mapValue {
+            let text = summary(r, ["owner", "due_at", "done_at"])
+            if !text.isEmpty { m.append(key: "remediation_summary", value: .string(text)) }
+        }
+        Output.fields(
+            .map(m),
+            [("id", "id"), ("version", "version"), ("technique", "technique_id"), ("name", "name"), ("state", "state"),
+                ("outcome", "outcome"), ("blind", "blind"), ("redacted", "redacted"), ("assignees", "assignees"),
+                ("platform", "platform"), ("executor", "executor"), ("command", "command"),
+                ("expected detection", "expected_detection"), ("template", "template_id"),
+                ("retest of", "retest_of"), ("chain", "chain"), ("retests", "retests"), ("red", "red_summary"),
+                ("red commands", "red_commands"), ("red notes", "red_notes"), ("blue", "blue_summary"),
+                ("blue tools", "blue_tools"), ("blue notes", "blue_notes"), ("approved", "approved"),
+                ("rejected", "rejection"), ("remediation", "remediation_summary"), ("started", "started_at"),
+                ("active seconds", "active_seconds"), ("validated", "validated_at"), ("cancelled", "cancelled_at"),
+                ("cancel reason", "cancel_reason"), ("reopen reason", "reopen_reason"), ("created", "created_at"),
+                ("created by", "created_by"), ("updated", "updated_at")])
+        if let procedure = test["procedure"]?.stringValue, !procedure.isEmpty { print("\n" + procedure) }
+    }
+
+    /// `key=value` for the keys that have a value.
+    static func summary(_ m: MessagePackMap, _ keys: [String]) -> String {
+        keys.compactMap { key in
+            let text = Output.text(m[key])
+            return text.isEmpty ? nil : "\(key)=\(text)"
+        }.joined(separator: " ")
+    }
+
+    /// One line after a change: where the test is now.
+    static func moved(_ test: MessagePackValue) {
+        var line = "\(Output.text(test["id"])) is \(Output.text(test["state"])) (version \(Output.text(test["version"])))"
+        if let outcome = test["outcome"]?.stringValue { line += ", outcome \(outcome)" }
+        print(line)
+    }
+}
+
+// MARK: Creating
+
+struct TestCreate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create", abstract: "Create a test of a technique (a draft, blind unless --open).")
+    @OptionGroup var options: GlobalOptions
+    @Option(name: .long, help: "ATT&CK technique id, e.g. T1059.001.") var technique: String
+    @Option(name: .long, help: "A short name.") var name: String
+    @Option(name: .long, help: "What red will do, in words.") var procedure: String?
+    @Option(name: .long, help: "The command red will run.") var command: String?
+    @Option(name: .long, help: "Target platform, e.g. windows.") var platform: String?
+    @Option(name: .long, help: "Executor, e.g. powershell.") var executor: String?
+    @Option(name: .long, help: "What blue is expected to see.") var expectedDetection: String?
+    @Option(name: .long, help: "A user id to assign (repeat for more).") var assignee: [String] = []
+    @Flag(name: .long, help: "Not blind: blue sees the procedure before red submits.") var open = false
+
+    func run() throws {
+        var params: MessagePackMap = ["technique_id": .string(technique), "name": .string(name)]
+        params.put("procedure", procedure)
+        params.put("command", command)
+        params.put("platform", platform)
+        params.put("executor", executor)
+        params.put("expected_detection", expectedDetection)
+        params.put("assignees", nonEmpty(assignee))
+        if open { params.put("blind", false) }
+        try reportingFailures {
+            let result = try options.client().call("test.create", params)
+            if options.json { return Output.json(result) }
+            TestDisplay.show(result)
+        }
+    }
+}
+
+struct TestFromTemplate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "from-template", abstract: "Create a test from a template, its command rendered with inputs.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Template id (tpl_...).") var templateID: String
+    @Option(name: .long, help: "An input as name=value (repeat for more); unset inputs take their defaults.")
+    var input: [KeyValue] = []
+    @Option(name: .long, help: "Platform: picks the executor for it.") var platform: String?
+    @Option(name: .long, help: "Executor name, when the template has several.") var executor: String?
+    @Option(name: .long, help: "A name (default: the template's).") var name: String?
+    @Option(name: .long, help: "A user id to assign (repeat for more).") var assignee: [String] = []
+    @Flag(name: .long, help: "Not blind: blue sees the procedure before red submits.") var open = false
+
+    func run() throws {
+        var params: MessagePackMap = ["template_id": .string(templateID)]
+        if !input.isEmpty {
+            params.append(key: "inputs", value: .map(MessagePackMap(input.map { (key: .string($0.key), value: .string($0.value)) })))
+        }
+        params.put("platform", platform)
+        params.put("executor", executor)
+        params.put("name", name)
+        params.put("assignees", nonEmpty(assignee))
+        if open { params.put("blind", false) }
+        try reportingFailures {
+            let result = try options.client().call("test.create_from_template", params)
+            if options.json { return Output.json(result) }
+            TestDisplay.show(result)
+        }
+    }
+}
+
+// MARK: Reading
+
+struct TestGet: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Show a test.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Test id (tst_...).") var id: String
+
+    func run() throws {
+        try reportingFailures {
+            let result = try options.client().call("test.get", ["id": .string(id)])
+            if options.json { return Output.json(result) }
+            TestDisplay.show(result)
+        }
+    }
+}
+
+struct TestList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List tests, newest change first.")
+    @OptionGroup var options: GlobalOptions
+    @Option(name: .long, help: "Technique id.") var technique: String?
+    @Option(name: .long, help: "State.") var state: TestStateArgument?
+    @Option(name: .long, help: "Outcome.") var outcome: TestOutcomeArgument?
+    @Option(name: .long, help: "Assigned user id.") var assignee: String?
+    @Option(name: .long, help: "Changed at or after this time (ISO 8601).", transform: ISOTime.argument)
+    var updatedSince: Date?
+    @Option(name: .long, help: "Stop after this many (default: all).") var limit: Int?
+
+    func run() throws {
+        var params: MessagePackMap = [:]
+        params.put("technique_id", technique)
+        params.put("state", state)
+        params.put("outcome", outcome)
+        params.put("assignee", assignee)
+        params.put("updated_since", updatedSince)
+        try reportingFailures {
+            let items = try listAll(options.client(), "test.list", params, max: limit)
+            if options.json { return Output.json(.array(items)) }
+            Output.table(items, TestDisplay.columns)
+        }
+    }
+}
+
+struct TestTimeline: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "timeline", abstract: "What happened to a test, oldest first (from the audit trail).")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Test id.") var id: String
+
+    func run() throws {
+        try reportingFailures {
+            let items = try listAll(options.client(), "test.timeline", ["id": .string(id)], max: nil)
+            if options.json { return Output.json(.array(items)) }
+            Output.table(items.map(AuditDisplay.row), AuditDisplay.timelineColumns)
+        }
+    }
+}
+
+// MARK: Changing
+
+/// What every change of a test names: the test and its version.
+struct VersionedTest: ParsableArguments {
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Test id (tst_...).") var id: String
+    @Option(name: .long, help: "The test's version, as last read.") var version: Int
+
+    var params: MessagePackMap { ["id": .string(id), "version": .int(Int64(version))] }
+
+    /// Calls `method` with the id, version and `extra`; prints the test's new state.
+    func move(_ method: String, _ extra: MessagePackMap = [:]) throws {
+        var params = self.params
+        for (key, value) in extra.entries { params.append(key: key, value: value) }
+        try reportingFailures {
+            let result = try options.client().call(method, params)
+            if options.json { return Output.json(result) }
+            TestDisplay.moved(result)
+        }
+    }
+}
+
+struct TestUpdate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update", abstract: "Edit a test while it is a draft or ready.")
+    @OptionGroup var test: VersionedTest
+    @Option(name: .long, help: "A short name.") var name: String?
+    @Option(name: .long, help: "What red will do, in words.") var procedure: String?
+    @Option(name: .long, help: "The command red will run.") var command: String?
+    @Option(name: .long, help: "Target platform.") var platform: String?
+    @Option(name: .long, help: "Executor.") var executor: String?
+    @Option(name: .long, help: "What blue is expected to see.") var expectedDetection: String?
+    @Option(name: .long, help: "The assignees, all of them (repeat for more).") var assignee: [String] = []
+    @Flag(name: .long, help: "Remove every assignee.") var clearAssignees = false
+    @Flag(name: .long, help: "Make the test blind.") var blind = false
+    @Flag(name: .long, help: "Make the test open (not blind).") var open = false
+
+    func validate() throws {
+        guard !(blind && open) else { throw ValidationError("--blind and --open contradict each other") }
+        guard !(clearAssignees && !assignee.isEmpty) else {
+            throw ValidationError("--clear-assignees and --assignee contradict each other")
+        }
+    }
+
+    func run() throws {
+        var params: MessagePackMap = [:]
+        params.put("name", name)
+        params.put("procedure", procedure)
+        params.put("command", command)
+        params.put("platform", platform)
+        params.put("executor", executor)
+        params.put("expected_detection", expectedDetection)
+        params.put("assignees", clearAssignees ? [] : nonEmpty(assignee))
+        if blind || open { params.put("blind", blind) }
+        guard !params.isEmpty else { throw ValidationError("nothing to change") }
+        try test.move("test.update", params)
+    }
+}
+
+struct TestReady: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ready", abstract: "Mark a draft ready to run.")
+    @OptionGroup var test: VersionedTest
+    func run() throws { try test.move("test.mark_ready") }
+}
+
+struct TestStart: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "start", abstract: "Red starts running a ready test.")
+    @OptionGroup var test: VersionedTest
+    func run() throws { try test.move("test.start") }
+}
+
+struct TestPause: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pause", abstract: "Red pauses (the clock stops).")
+    @OptionGroup var test: VersionedTest
+    func run() throws { try test.move("test.pause") }
+}
+
+struct TestResume: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Red resumes a paused test.")
+    @OptionGroup var test: VersionedTest
+    func run() throws { try test.move("test.resume") }
+}
+
+struct TestReview: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review", abstract: "Blue starts reviewing what red submitted.")
+    @OptionGroup var test: VersionedTest
+    func run() throws { try test.move("test.start_review") }
+}
+
+struct TestSubmitRed: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "submit-red", abstract: "Red reports what it ran.")
+    @OptionGroup var test: VersionedTest
+    @Option(name: .long, help: "What happened.") var outcome: RedOutcomeArgument
+    @Option(name: .long, help: "When the attack started (ISO 8601).", transform: ISOTime.argument)
+    var attackStarted: Date?
+    @Option(name: .long, help: "When it stopped (ISO 8601).", transform: ISOTime.argument) var attackStopped: Date?
+    @Option(name: .long, help: "A command that was run (repeat for more).") var command: [String] = []
+    @Option(name: .long, help: "Notes.") var notes: String?
+
+    func run() throws {
+        var params: MessagePackMap = [:]
+        params.put("outcome", outcome)
+        params.put("attack_started_at", attackStarted)
+        params.put("attack_stopped_at", attackStopped)
+        params.put("commands", nonEmpty(command))
+        params.put("notes", notes)
+        try test.move("test.submit_red", params)
+    }
+}
+
+struct TestSubmitBlue: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit-blue", abstract: "Blue reports what it saw; the outcome follows from it.")
+    @OptionGroup var test: VersionedTest
+    @Option(name: .long, help: "How much of the attack was prevented.") var prevented: PreventionArgument
+    @Flag(name: .long, help: "An alert fired.") var alerted = false
+    @Option(name: .long, help: "The alert's severity (needs --alerted).") var severity: SeverityArgument?
+    @Flag(name: .long, help: "It was logged.") var logged = false
+    @Option(name: .long, help: "When it was detected (ISO 8601).", transform: ISOTime.argument) var detectedAt: Date?
+    @Option(name: .long, help: "A tool that detected it (repeat for more).") var tool: [String] = []
+    @Option(name: .long, help: "Notes.") var notes: String?
+
+    func validate() throws {
+        if severity != nil && !alerted { throw ValidationError("--severity needs --alerted") }
+    }
+
+    func run() throws {
+        var params: MessagePackMap = [:]
+        params.put("prevented", prevented)
+        params.put("alerted", alerted)
+        params.put("alert_severity", severity)
+        params.put("logged", logged)
+        params.put("detected_at", detectedAt)
+        params.put("detecting_tools", nonEmpty(tool))
+        params.put("notes", notes)
+        try test.move("test.submit_blue", params)
+    }
+}
+
+struct TestApprove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve", abstract: "A lead approves their side; both sides approved means validated.")
+    @OptionGroup var test: VersionedTest
+    @Option(name: .long, help: "Which side you approve (yours).") var side: SideArgument
+    func run() throws { try test.move("test.approve", ["side": .string(side.rawValue)]) }
+}
+
+struct TestReject: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reject", abstract: "A lead sends their side's work back.")
+    @OptionGroup var test: VersionedTest
+    @Option(name: .long, help: "Which side's work goes back.") var side: SideArgument
+    @Option(name: .long, help: "Why.") var reason: String
+    func run() throws { try test.move("test.reject", ["side": .string(side.rawValue), "reason": .string(reason)]) }
+}
+
+struct TestReopen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reopen", abstract: "Reopen a validated test for validation again.")
+    @OptionGroup var test: VersionedTest
+    @Option(name: .long, help: "Why.") var reason: String
+    func run() throws { try test.move("test.reopen", ["reason": .string(reason)]) }
+}
+
+struct TestCancel: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel an open test.")
+    @OptionGroup var test: VersionedTest
+    @Option(name: .long, help: "Why.") var reason: String?
+    func run() throws {
+        var params: MessagePackMap = [:]
+        params.put("reason", reason)
+        try test.move("test.cancel", params)
+    }
+}
+
+struct TestRetest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retest", abstract: "Run a validated or cancelled test again, as a new test (ready).")
+    @OptionGroup var test: VersionedTest
+
+    func run() throws {
+        try reportingFailures {
+            let result = try test.options.client().call("test.retest", test.params)
+            if test.options.json { return Output.json(result) }
+            print("created \(Output.text(result["id"])), a retest of \(test.id): \(Output.text(result["state"])) (version \(Output.text(result["version"])))")
+        }
+    }
+}
+
+struct TestRemediation: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remediation", abstract: "Who fixes a missed or logged result, by when, and when it was done.")
+    @OptionGroup var test: VersionedTest
+    @Option(name: .long, help: "Who fixes it.") var owner: String?
+    @Option(name: .long, help: "When it is due (ISO 8601).", transform: ISOTime.argument) var due: Date?
+    @Option(name: .long, help: "When it was done (ISO 8601).", transform: ISOTime.argument) var done: Date?
+    @Flag(name: .long, help: "Clear the owner.") var clearOwner = false
+    @Flag(name: .long, help: "Clear the due date.") var clearDue = false
+    @Flag(name: .long, help: "Clear the done date.") var clearDone = false
+
+    func validate() throws {
+        guard !(owner != nil && clearOwner), !(due != nil && clearDue), !(done != nil && clearDone) else {
+            throw ValidationError("a field cannot be both set and cleared")
+        }
+        guard owner != nil || due != nil || done != nil || clearOwner || clearDue || clearDone else {
+            throw ValidationError("nothing to change: give --owner, --due or --done")
+        }
+    }
+
+    func run() throws {
+        var params: MessagePackMap = [:]
+        params.put("owner", owner)
+        params.put("due_at", due)
+        params.put("done_at", done)
+        if clearOwner { params.append(key: "owner", value: .nil) }
+        if clearDue { params.append(key: "due_at", value: .nil) }
+        if clearDone { params.append(key: "done_at", value: .nil) }
+        try reportingFailures {
+            var all = test.params
+            for (key, value) in params.entries { all.append(key: key, value: value) }
+            let result = try test.options.client().call("test.update_remediation", all)
+            if test.options.json { return Output.json(result) }
+            let r = result["remediation"]?.mapValue ?? [:]
+            print(
+                "\(test.id) remediation: \(TestDisplay.summary(r, ["owner", "due_at", "done_at"])) (version \(Output.text(result["version"])))")
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import AegisClient
+import AegisWire
+import Foundation
+import Testing
+
+@testable import AegisServer
+@testable import AegisStore
+
+@Suite struct EvidenceTests {
+    func sha256(_ data: Data) throws -> String { try SodiumCrypto().sha256Hex(data) }
+
+    @Test func smallAndChunkedUploadsRoundTrip() throws {
+        let team = try Team()
+        let t = try team.readyTest()
+        let small = Data("screenshot bytes".utf8)
+        let evidence = try team["redop"].call(
+            "evidence.upload",
+            ["test_id": t["id"] ?? .nil, "side": "red", "caption": "console", "filename": "shot.png", "content": .binary(small)])
+        #expect(evidence["sha256"] == .string(try sha256(small)))
+
+        let big = Data((0..<700_000).map { UInt8($0 % 251) })
+        let begun = try team["blueanalyst"].call(
+            "evidence.upload_begin",
+            [
+                "test_id": t["id"] ?? .nil, "side": "blue", "caption": "pcap", "filename": "capture.pcap",
+                "size": .int(Int64(big.count)), "sha256": .string(try sha256(big)),
+            ])
+        let upload = try #require(begun["upload_id"])
+        var offset = 0
+        while offset < big.count {
+            let end = min(offset + 250_000, big.count)
+            _ = try team["blueanalyst"].call(
+                "evidence.upload_append", ["upload_id": upload, "offset": .int(Int64(offset)), "data": .binary(big.subdata(in: offset..<end))])
+            offset = end
+        }
+        let stored = try team["blueanalyst"].call("evidence.upload_commit", ["upload_id": upload])
+        #expect(stored["size"] == .int(Int64(big.count)))
+
+        // Read it back in chunks.
+        var back = Data()
+        while true {
+            let chunk = try team["viewer1"].call(
+                "evidence.get", ["id": stored["id"] ?? .nil, "offset": .int(Int64(back.count)), "length": 300_000])
+            back.append(chunk["data"]?.dataValue ?? Data())
+            if chunk["eof"] == true { break }
+        }
+        #expect(back == big)
+        let listed = try team["redlead"].call("evidence.list", ["test_id": t["id"] ?? .nil])
+        #expect(listed["items"]?.arrayValue?.count == 2)
+        // Before red submits a blind test, others see only blue's evidence.
+        #expect(try team["viewer1"].call("evidence.list", ["test_id": t["id"] ?? .nil])["items"]?.arrayValue?.count == 1)
+        // The same content again is stored once.
+        _ = try team["redop"].call(
+            "evidence.upload",
+            ["test_id": t["id"] ?? .nil, "side": "red", "caption": "again", "filename": "shot2.png", "content": .binary(small)])
+        let blob = team.daemon.dataDirectory.appendingPathComponent("blobs").appendingPathComponent(String(try sha256(small).prefix(2)))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: blob.path).count == 1)
+    }
+
+    @Test func aSideAttachesOnlyItsOwnEvidence() throws {
+        let team = try Team()
+        let t = try team.readyTest()
+        let error = #expect(throws: AegisClientError.self) {
+            try team["blueanalyst"].call(
+                "evidence.upload", ["test_id": t["id"] ?? .nil, "side": "red", "filename": "x", "content": .binary(Data([1]))])
+        }
+        #expect(error?.code == "PERMISSION_DENIED")
+    }
+
+    @Test func blindTestsHideRedEvidenceFromBlue() throws {
+        let team = try Team()
+        let t = try team.readyTest()
+        let red = try team["redop"].call(
+            "evidence.upload", ["test_id": t["id"] ?? .nil, "side": "red", "filename": "plan.txt", "content": .binary(Data("plan".utf8))])
+        #expect(try team["blueanalyst"].call("evidence.list", ["test_id": t["id"] ?? .nil])["items"]?.arrayValue?.isEmpty == true)
+        let hidden = #expect(throws: AegisClientError.self) { try team["blueanalyst"].call("evidence.get", ["id": red["id"] ?? .nil]) }
+        #expect(hidden?.code == "NOT_FOUND")
+    }
+
+    @Test func anUploadThatStopsHalfWayLeavesNothing() throws {
+        let team = try Team()
+        let t = try team.readyTest()
+        let content = Data(repeating: 7, count: 100_000)
+        let begun = try team["redop"].call(
+            "evidence.upload_begin",
+            ["test_id": t["id"] ?? .nil, "side": "red", "filename": "half.bin", "size": .int(Int64(content.count)), "sha256": .string(try sha256(content))])
+        let upload = try #require(begun["upload_id"])
+        _ = try team["redop"].call("evidence.upload_append", ["upload_id": upload, "offset": 0, "data": .binary(content.prefix(50_000))])
+        // Committing early is refused; nothing shows.
+        let early = #expect(throws: AegisClientError.self) { try team["redop"].call("evidence.upload_commit", ["upload_id": upload]) }
+        #expect(early?.code == "FAILED_PRECONDITION")
+        #expect(try team["redop"].call("evidence.list", ["test_id": t["id"] ?? .nil])["items"]?.arrayValue?.isEmpty == true)
+        // The staged bytes are gone.
+        let staged = team.daemon.dataDirectory.appendingPathComponent("uploads")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: staged.path).isEmpty)
+
+        // One abandoned by its client is dropped when it expires.
+        let second = try team["redop"].call(
+            "evidence.upload_begin",
+            ["test_id": t["id"] ?? .nil, "side": "red", "filename": "gone.bin", "size": 10, "sha256": .string(try sha256(Data(count: 10)))])
+        _ = try team["redop"].call("evidence.upload_abort", ["upload_id": second["upload_id"] ?? .nil])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: staged.path).isEmpty)
+    }
+
+    @Test func oversizeAndMismatchedUploadsAreRefused() throws {
+        let team = try Team()
+        let t = try team.readyTest()
+        let tooBig = #expect(throws: AegisClientError.self) {
+            try team["redop"].call(
+                "evidence.upload_begin",
+                ["test_id": t["id"] ?? .nil, "side": "red", "filename": "huge", "size": .int(200 << 20), "sha256": .string(String(repeating: "a", count: 64))])
+        }
+        #expect(tooBig?.code == "RESOURCE_EXHAUSTED")
+        let begun = try team["redop"].call(
+            "evidence.upload_begin",
+            ["test_id": t["id"] ?? .nil, "side": "red", "filename": "x", "size": 4, "sha256": .string(String(repeating: "0", count: 64))])
+        let overflow = #expect(throws: AegisClientError.self) {
+            try team["redop"].call("evidence.upload_append", ["upload_id": begun["upload_id"] ?? .nil, "offset": 0, "data": .binary(Data(count: 5))])
+        }
+        #expect(overflow?.code == "RESOURCE_EXHAUSTED")
+        _ = try team["redop"].call("evidence.upload_append", ["upload_id": begun["upload_id"] ?? .nil, "offset": 0, "data": .binary(Data(count: 4))])
+        let mismatch = #expect(throws: AegisClientError.self) {
+            try team["redop"].call("evidence.upload_commit", ["upload_id": begun["upload_id"] ?? .nil])
+        }
+        #expect(mismatch?.code == "FAILED_PRECONDITION")
+    }
+
+    @Test func theAuditTrailIsAppendOnly() throws {
+        let team = try Team()
+        _ = try team.readyTest()
+        let raw = try SQLiteConnection(path: team.daemon.dataDirectory.appendingPathComponent("aegis.sqlite").path)
+        #expect(throws: (any Error).self) { try raw.execute("UPDATE audit SET action = 'x'") }
+        #expect(throws: (any Error).self) { try raw.execute("DELETE FROM audit") }
+    }
+}
