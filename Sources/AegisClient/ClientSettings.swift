@@ -54,7 +54,8 @@ public struct ClientSettings: Sendable {
             (key, source) = (apiKey, .given)
         } else if let fromEnvironment = value("AEGIS_API_KEY") {
             (key, source) = (fromEnvironment, .environment)
-        } else if let url = StoredSession.fileURL(environment: environment), let session = StoredSession.load(from: url),
+        } else if let url = StoredSession.fileURL(environment: environment),
+            let session = StoredSession.load(from: url),
             session.isUsable(for: resolvedEndpoint, at: now)
         {
             (key, source) = (session.token, .session(url, username: session.username))
@@ -128,7 +129,9 @@ public struct StoredSession: Sendable, Equatable {
                 from: expiresAt, timeZone: TimeZone(identifier: "UTC") ?? .current,
                 formatOptions: [.withInternetDateTime, .withFractionalSeconds]),
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return data + Data("\n".utf8)
     }
 

@@ -50,10 +50,13 @@ public enum StoreLocation: Equatable, Sendable {
     }
 
     /// Opens the store, applying migrations.
-    public func open(afterCommit: @escaping @Sendable ([String]) -> Void) throws -> any StoreProvider {
+    public func open(
+        beforeReply: @escaping @Sendable ([StoredEvent]) -> Void,
+        afterCommit: @escaping @Sendable ([StoredEvent]) -> Void
+    ) throws -> any StoreProvider {
         switch self {
         case .sqlite(let path):
-            return try SQLiteStore(path: path, afterCommit: afterCommit)
+            return try SQLiteStore(path: path, beforeReply: beforeReply, afterCommit: afterCommit)
         case .postgres:
             throw StoreLocationError.unsupported(
                 "the PostgreSQL store is not available in this version of aegisd; use the embedded SQLite store")

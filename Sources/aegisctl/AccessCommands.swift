@@ -19,10 +19,10 @@ struct Login: ParsableCommand {
     var passwordStdin = false
 
     func run() throws {
-        guard let url = StoredSession.fileURL() else {
-            throw ValidationError("neither XDG_CONFIG_HOME nor HOME is set: nowhere to keep the session")
-        }
         try reportingAllFailures {
+            guard let url = StoredSession.fileURL() else {
+                throw LocalFailure("neither XDG_CONFIG_HOME nor HOME is set: nowhere to keep the session")
+            }
             let password = try Secrets.password(fromStdin: passwordStdin, label: "password")
             let endpoint = options.settings.endpoint
             // No credentials with a sign-in: it is public, and an old key must not get in the way.
@@ -42,6 +42,10 @@ struct Login: ParsableCommand {
                 ])
             }
             print("signed in to \(endpoint) as \(name) until \(Output.timestamp(expires)); session kept in \(url.path)")
+            if ProcessInfo.processInfo.environment["AEGIS_API_KEY"].map({ !$0.isEmpty }) == true {
+                FileHandle.standardError.write(
+                    Data("aegisctl: note: AEGIS_API_KEY is set and wins over the session\n".utf8))
+            }
         }
     }
 }
@@ -94,8 +98,10 @@ struct WhoAmI: ParsableCommand {
             shown.append(key: "credentials", value: .string(describe(settings.credentialSource)))
             Output.fields(
                 .map(shown),
-                [("kind", "kind"), ("id", "id"), ("name", "name"), ("display name", "display_name"),
-                    ("roles", "roles"), ("endpoint", "endpoint"), ("credentials", "credentials")])
+                [
+                    ("kind", "kind"), ("id", "id"), ("name", "name"), ("display name", "display_name"),
+                    ("roles", "roles"), ("endpoint", "endpoint"), ("credentials", "credentials"),
+                ])
         }
     }
 
@@ -225,7 +231,9 @@ struct UserUpdate: ParsableCommand {
     @Option(name: .long, help: "The new display name.") var displayName: String?
 
     func validate() throws {
-        guard !role.isEmpty || displayName != nil else { throw ValidationError("nothing to change: give --role or --display-name") }
+        guard !role.isEmpty || displayName != nil else {
+            throw ValidationError("nothing to change: give --role or --display-name")
+        }
     }
 
     func run() throws {
@@ -249,7 +257,8 @@ struct UserDisable: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let result = try options.client().call("user.disable", ["id": .string(id), "version": .int(Int64(version))])
+            let result = try options.client().call(
+                "user.disable", ["id": .string(id), "version": .int(Int64(version))])
             if options.json { return Output.json(result) }
             print("disabled \(Output.text(result["username"])) (\(id)), now version \(Output.text(result["version"]))")
         }
@@ -302,7 +311,8 @@ struct APIKeyCreate: ParsableCommand {
 }
 
 struct APIKeyList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List API keys (never their secrets).")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List API keys (never their secrets).")
     @OptionGroup var options: GlobalOptions
 
     func run() throws {

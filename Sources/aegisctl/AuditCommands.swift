@@ -16,7 +16,8 @@ enum AuditDisplay {
     /// An audit entry with `entity` (`kind:id`) and `changes_text` added.
     static func row(_ entry: MessagePackValue) -> MessagePackValue {
         var m = entry.mapValue ?? [:]
-        m.append(key: "entity", value: .string("\(Output.text(entry["entity_kind"])):\(Output.text(entry["entity_id"]))"))
+        m.append(
+            key: "entity", value: .string("\(Output.text(entry["entity_kind"])):\(Output.text(entry["entity_id"]))"))
         m.append(key: "changes_text", value: .string(Output.pairs(entry["changes"]?.mapValue ?? [:])))
         return .map(m)
     }
@@ -77,8 +78,10 @@ struct NotificationsList: ParsableCommand {
             if items.isEmpty { return print(unread ? "no unread notifications" : "no notifications") }
             Output.table(
                 items,
-                [("ID", "id", 40), ("AT", "created_at", 20), ("KIND", "kind", 24), ("TEST", "test_id", 40),
-                    ("READ", "read_at", 20), ("MESSAGE", "message", 100)])
+                [
+                    ("ID", "id", 40), ("AT", "created_at", 20), ("KIND", "kind", 24), ("TEST", "test_id", 40),
+                    ("READ", "read_at", 20), ("MESSAGE", "message", 100),
+                ])
         }
     }
 }

@@ -21,8 +21,10 @@ struct EventsReplay: ParsableCommand {
             if options.json { return Output.json(result) }
             Output.table(
                 result.mapValue?["items"]?.arrayValue ?? [],
-                [("SEQ", "seq", 8), ("TYPE", "type", 28), ("AT", "occurred_at", 22), ("ACTOR", "actor", 40),
-                    ("SUBJECT", "subject", 40)])
+                [
+                    ("SEQ", "seq", 8), ("TYPE", "type", 28), ("AT", "occurred_at", 22), ("ACTOR", "actor", 40),
+                    ("SUBJECT", "subject", 40),
+                ])
         }
     }
 }
@@ -53,6 +55,7 @@ struct EventsTail: ParsableCommand {
     }
 
     func run() throws {
+        unblockTerminationSignals()
         try reportingFailures {
             let settings = options.settings
             let client = try options.client()
@@ -124,14 +127,16 @@ struct EventStream {
         if printJSON {
             Output.jsonLine([
                 "seq": .int(event.seq), "type": .string(event.type),
-                "occurred_at": event.occurredAt.map { .timestamp($0) } ?? .nil, "source": .string(event.source),
+                "occurred_at": event.occurredAt.map { .string(Self.time($0)) } ?? .nil, "source": .string(event.source),
                 "actor": event.actor.map { .string($0) } ?? .nil,
                 "subject": ["kind": .string(event.subjectKind), "id": .string(event.subjectID)],
                 "payload": .map(event.payload),
             ])
         } else {
             let time = event.occurredAt.map { Self.time($0) } ?? "-"
-            print("\(event.seq)  \(time)  \(event.type)  \(event.subjectKind):\(event.subjectID)  \(Output.pairs(event.payload))")
+            print(
+                "\(event.seq)  \(time)  \(event.type)  \(event.subjectKind):\(event.subjectID)  \(Output.pairs(event.payload))"
+            )
             fflush(nil)
         }
     }

@@ -38,12 +38,12 @@ struct EvidenceUpload: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: file)
-        var info = stat()
-        guard stat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw ValidationError("\(file) is not a readable file")
-        }
         let name = filename ?? url.lastPathComponent
         try reportingAllFailures {
+            var info = stat()
+            guard stat(url.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+                throw LocalFailure("\(file) is not a file")
+            }
             let data: Data
             do {
                 data = try Data(contentsOf: url, options: .alwaysMapped)
@@ -95,9 +95,14 @@ struct EvidenceUpload: ParsableCommand {
             let end = min(offset + chunk, data.count)
             _ = try client.call(
                 "evidence.upload_append",
-                ["upload_id": .string(uploadID), "offset": .int(Int64(offset)), "data": .binary(data.subdata(in: offset..<end))])
+                [
+                    "upload_id": .string(uploadID), "offset": .int(Int64(offset)),
+                    "data": .binary(data.subdata(in: offset..<end)),
+                ])
             offset = end
-            Output.progress("uploading \(describe["filename"].map { Output.text($0) } ?? ""): \(offset * 100 / data.count)% of \(data.count) bytes")
+            Output.progress(
+                "uploading \(describe["filename"].map { Output.text($0) } ?? ""): \(offset * 100 / data.count)% of \(data.count) bytes"
+            )
         }
         Output.endProgress()
         committed = true  // claimed by the commit, whatever its outcome
@@ -113,13 +118,16 @@ struct EvidenceList: ParsableCommand {
     func run() throws {
         try reportingFailures {
             // Not paged: a test's evidence comes in one answer.
-            let items = try options.client().call("evidence.list", ["test_id": .string(testID)])["items"]?.arrayValue ?? []
+            let items =
+                try options.client().call("evidence.list", ["test_id": .string(testID)])["items"]?.arrayValue ?? []
             if options.json { return Output.json(.array(items)) }
             Output.table(
                 items,
-                [("ID", "id", 40), ("SIDE", "side", 4), ("FILENAME", "filename", 40), ("SIZE", "size", 12),
+                [
+                    ("ID", "id", 40), ("SIDE", "side", 4), ("FILENAME", "filename", 40), ("SIZE", "size", 12),
                     ("SHA256", "sha256", 64), ("UPLOADED", "uploaded_at", 20), ("BY", "uploaded_by", 40),
-                    ("CAPTION", "caption", 60)])
+                    ("CAPTION", "caption", 60),
+                ])
         }
     }
 }
@@ -143,7 +151,9 @@ struct EvidenceDownload: ParsableCommand {
             let folder = target.deletingLastPathComponent()
             let temporary = folder.appendingPathComponent(".\(target.lastPathComponent).\(getpid()).download")
             let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            guard fd >= 0 else { throw LocalFailure("cannot write in \(folder.path): \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else {
+                throw LocalFailure("cannot write in \(folder.path): \(String(cString: strerror(errno)))")
+            }
             var placed = false
             defer { if !placed { unlink(temporary.path) } }
             let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
@@ -163,7 +173,9 @@ struct EvidenceDownload: ParsableCommand {
                 hasher.update(data)
                 offset += Int64(data.count)
                 let size = evidence["size"]?.intValue ?? 0
-                if size > 1 << 20 { Output.progress("downloading \(id): \(size == 0 ? 100 : offset * 100 / size)% of \(size) bytes") }
+                if size > 1 << 20 {
+                    Output.progress("downloading \(id): \(size == 0 ? 100 : offset * 100 / size)% of \(size) bytes")
+                }
                 if chunk["eof"]?.boolValue == true { break }
                 guard !data.isEmpty else { throw LocalFailure("the server sent an empty chunk before the end") }
             }
@@ -174,7 +186,9 @@ struct EvidenceDownload: ParsableCommand {
                     "the download does not match: \(offset) bytes with sha256 \(sha), expected "
                         + "\(Output.text(evidence["size"])) bytes with sha256 \(Output.text(evidence["sha256"]))")
             }
-            guard fsync(fd) == 0 else { throw LocalFailure("cannot write \(temporary.path): \(String(cString: strerror(errno)))") }
+            guard fsync(fd) == 0 else {
+                throw LocalFailure("cannot write \(temporary.path): \(String(cString: strerror(errno)))")
+            }
             try? handle.close()
             if force {
                 guard rename(temporary.path, target.path) == 0 else {
@@ -183,7 +197,8 @@ struct EvidenceDownload: ParsableCommand {
             } else {
                 // link(2) refuses to replace a file that appeared meanwhile.
                 guard link(temporary.path, target.path) == 0 else {
-                    let reason = errno == EEXIST ? "it exists; use --force to replace it" : String(cString: strerror(errno))
+                    let reason =
+                        errno == EEXIST ? "it exists; use --force to replace it" : String(cString: strerror(errno))
                     throw LocalFailure("cannot save \(out): \(reason)")
                 }
                 unlink(temporary.path)
@@ -224,7 +239,8 @@ struct EvidenceHash: ParsableCommand {
             do {
                 print("\(try SHA256.hex(fileAt: URL(fileURLWithPath: file)))  \(file)")
             } catch {
-                FileHandle.standardError.write(Data("aegisctl: cannot read \(file): \(error.localizedDescription)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("aegisctl: cannot read \(file): \(error.localizedDescription)\n".utf8))
                 throw ExitCode.failure
             }
         }

@@ -138,6 +138,21 @@ func reportingAllFailures(_ body: () throws -> Void) throws {
     }
 }
 
+// MARK: Signals
+
+/// Lets SIGTERM, SIGINT, SIGHUP and SIGPIPE end a long-running command,
+/// whatever signal mask its parent left it (a test runner or service
+/// manager may start it with them blocked). SIGTERM gets its default
+/// action back; the others keep theirs (a shell's background job ignores
+/// SIGINT on purpose).
+func unblockTerminationSignals() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&set, signal) }
+    signal(SIGTERM, SIG_DFL)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
+}
+
 // MARK: Secrets
 
 /// Passwords: one line from stdin (`--password-stdin`) or a prompt on the

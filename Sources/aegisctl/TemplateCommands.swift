@@ -64,7 +64,8 @@ struct TemplateImport: ParsableCommand {
             var updated: Int64 = 0
             for (index, batch) in batches.enumerated() {
                 Output.progress(
-                    "importing batch \(index + 1) of \(batches.count) (\(batch.count) file(s), \(reports.count) of \(files.count) done)")
+                    "importing batch \(index + 1) of \(batches.count) (\(batch.count) file(s), \(reports.count) of \(files.count) done)"
+                )
                 var uploads: [MessagePackValue] = []
                 for file in batch {
                     let content: Data
@@ -174,19 +175,23 @@ struct TemplateGet: ParsableCommand {
             m.append(key: "inputs_text", value: .string(inputs.joined(separator: ", ")))
             Output.fields(
                 .map(m),
-                [("id", "id"), ("version", "version"), ("technique", "technique_id"), ("name", "name"),
+                [
+                    ("id", "id"), ("version", "version"), ("technique", "technique_id"), ("name", "name"),
                     ("source", "source_text"), ("inputs", "inputs_text"), ("created", "created_at"),
-                    ("updated", "updated_at")])
+                    ("updated", "updated_at"),
+                ])
             for executor in result["executors"]?.arrayValue ?? [] {
                 print(
                     "\nexecutor \(Output.text(executor["name"])) on \(Output.text(executor["platforms"]))"
                         + (executor["elevation_required"]?.boolValue == true ? " (elevated)" : "") + ":")
-                print(Output.text(executor["command"]).split(separator: "\n", omittingEmptySubsequences: false)
-                    .map { "    " + $0 }.joined(separator: "\n"))
+                print(
+                    Output.text(executor["command"]).split(separator: "\n", omittingEmptySubsequences: false)
+                        .map { "    " + $0 }.joined(separator: "\n"))
                 if let cleanup = executor["cleanup"]?.stringValue, !cleanup.isEmpty {
                     print("  cleanup:")
-                    print(cleanup.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
-                        .joined(separator: "\n"))
+                    print(
+                        cleanup.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+                            .joined(separator: "\n"))
                 }
             }
             if let description = result["description"]?.stringValue, !description.isEmpty { print("\n" + description) }
@@ -214,13 +219,16 @@ struct TemplateList: ParsableCommand {
                 var m = item.mapValue ?? [:]
                 m.append(key: "format", value: item["source"]?["format"] ?? .nil)
                 m.append(
-                    key: "executor_names", value: .array((item["executors"]?.arrayValue ?? []).map { $0["name"] ?? .nil }))
+                    key: "executor_names",
+                    value: .array((item["executors"]?.arrayValue ?? []).map { $0["name"] ?? .nil }))
                 return .map(m)
             }
             Output.table(
                 rows,
-                [("ID", "id", 40), ("TECHNIQUE", "technique_id", 10), ("FORMAT", "format", 8),
-                    ("VERSION", "version", 7), ("EXECUTORS", "executor_names", 30), ("NAME", "name", 70)])
+                [
+                    ("ID", "id", 40), ("TECHNIQUE", "technique_id", 10), ("FORMAT", "format", 8),
+                    ("VERSION", "version", 7), ("EXECUTORS", "executor_names", 30), ("NAME", "name", 70),
+                ])
         }
     }
 }
@@ -233,7 +241,8 @@ struct TemplateDelete: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let result = try options.client().call("template.delete", ["id": .string(id), "version": .int(Int64(version))])
+            let result = try options.client().call(
+                "template.delete", ["id": .string(id), "version": .int(Int64(version))])
             if options.json { return Output.json(result) }
             print("deleted template \(id)")
         }

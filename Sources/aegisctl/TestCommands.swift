@@ -32,7 +32,8 @@ enum TestDisplay {
     static func show(_ test: MessagePackValue) {
         guard var m = test.mapValue else { return Output.json(test) }
         if let red = test["red"]?.mapValue {
-            m.append(key: "red_summary", value: .string(summary(red, ["outcome", "attack_started_at", "attack_stopped_at"])))
+            m.append(
+                key: "red_summary", value: .string(summary(red, ["outcome", "attack_started_at", "attack_stopped_at"])))
             m.append(key: "red_commands", value: red["commands"] ?? .nil)
             m.append(key: "red_notes", value: red["notes"] ?? .nil)
         }
@@ -53,7 +54,8 @@ enum TestDisplay {
             m.append(
                 key: "rejection",
                 value: .string(
-                    "\(Output.text(r["side"])) by \(Output.text(r["by"])) at \(Output.text(r["at"])): \(Output.text(r["reason"]))"))
+                    "\(Output.text(r["side"])) by \(Output.text(r["by"])) at \(Output.text(r["at"])): \(Output.text(r["reason"]))"
+                ))
         }
         if let r = test["remediation"]?.mapValue {
             let text = summary(r, ["owner", "due_at", "done_at"])
@@ -61,7 +63,9 @@ enum TestDisplay {
         }
         Output.fields(
             .map(m),
-            [("id", "id"), ("version", "version"), ("technique", "technique_id"), ("name", "name"), ("state", "state"),
+            [
+                ("id", "id"), ("version", "version"), ("technique", "technique_id"), ("name", "name"),
+                ("state", "state"),
                 ("outcome", "outcome"), ("blind", "blind"), ("redacted", "redacted"), ("assignees", "assignees"),
                 ("platform", "platform"), ("executor", "executor"), ("command", "command"),
                 ("expected detection", "expected_detection"), ("template", "template_id"),
@@ -71,7 +75,8 @@ enum TestDisplay {
                 ("rejected", "rejection"), ("remediation", "remediation_summary"), ("started", "started_at"),
                 ("active seconds", "active_seconds"), ("validated", "validated_at"), ("cancelled", "cancelled_at"),
                 ("cancel reason", "cancel_reason"), ("reopen reason", "reopen_reason"), ("created", "created_at"),
-                ("created by", "created_by"), ("updated", "updated_at")])
+                ("created by", "created_by"), ("updated", "updated_at"),
+            ])
         if let procedure = test["procedure"]?.stringValue, !procedure.isEmpty { print("\n" + procedure) }
     }
 
@@ -85,7 +90,8 @@ enum TestDisplay {
 
     /// One line after a change: where the test is now.
     static func moved(_ test: MessagePackValue) {
-        var line = "\(Output.text(test["id"])) is \(Output.text(test["state"])) (version \(Output.text(test["version"])))"
+        var line =
+            "\(Output.text(test["id"])) is \(Output.text(test["state"])) (version \(Output.text(test["version"])))"
         if let outcome = test["outcome"]?.stringValue { line += ", outcome \(outcome)" }
         print(line)
     }
@@ -140,7 +146,9 @@ struct TestFromTemplate: ParsableCommand {
     func run() throws {
         var params: MessagePackMap = ["template_id": .string(templateID)]
         if !input.isEmpty {
-            params.append(key: "inputs", value: .map(MessagePackMap(input.map { (key: .string($0.key), value: .string($0.value)) })))
+            params.append(
+                key: "inputs",
+                value: .map(MessagePackMap(input.map { (key: .string($0.key), value: .string($0.value)) })))
         }
         params.put("platform", platform)
         params.put("executor", executor)
@@ -254,6 +262,10 @@ struct TestUpdate: ParsableCommand {
         guard !(clearAssignees && !assignee.isEmpty) else {
             throw ValidationError("--clear-assignees and --assignee contradict each other")
         }
+        let given: [Any?] = [name, procedure, command, platform, executor, expectedDetection]
+        guard given.contains(where: { $0 != nil }) || !assignee.isEmpty || clearAssignees || blind || open else {
+            throw ValidationError("nothing to change: give a field to set")
+        }
     }
 
     func run() throws {
@@ -266,7 +278,6 @@ struct TestUpdate: ParsableCommand {
         params.put("expected_detection", expectedDetection)
         params.put("assignees", clearAssignees ? [] : nonEmpty(assignee))
         if blind || open { params.put("blind", blind) }
-        guard !params.isEmpty else { throw ValidationError("nothing to change") }
         try test.move("test.update", params)
     }
 }
@@ -397,7 +408,9 @@ struct TestRetest: ParsableCommand {
         try reportingFailures {
             let result = try test.options.client().call("test.retest", test.params)
             if test.options.json { return Output.json(result) }
-            print("created \(Output.text(result["id"])), a retest of \(test.id): \(Output.text(result["state"])) (version \(Output.text(result["version"])))")
+            print(
+                "created \(Output.text(result["id"])), a retest of \(test.id): \(Output.text(result["state"])) (version \(Output.text(result["version"])))"
+            )
         }
     }
 }
@@ -437,7 +450,8 @@ struct TestRemediation: ParsableCommand {
             if test.options.json { return Output.json(result) }
             let r = result["remediation"]?.mapValue ?? [:]
             print(
-                "\(test.id) remediation: \(TestDisplay.summary(r, ["owner", "due_at", "done_at"])) (version \(Output.text(result["version"])))")
+                "\(test.id) remediation: \(TestDisplay.summary(r, ["owner", "due_at", "done_at"])) (version \(Output.text(result["version"])))"
+            )
         }
     }
 }

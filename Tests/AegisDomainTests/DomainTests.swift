@@ -40,3 +40,17 @@ import Testing
         #expect(!p.has(.viewer))
     }
 }
+
+@Suite struct ValueJSONTests {
+    @Test func writesJSONThatFoundationReadsBack() throws {
+        let value: Value = [
+            "text": "quote \" backslash \\ newline \n tab \t bell \u{07} é 😀", "n": 42, "neg": -7, "pi": .double(3.5),
+            "yes": true, "nothing": nil, "list": [1, "two", ["three": 3]],
+        ]
+        let text = value.jsonText
+        let back = try JSONDecoder().decode(Value.self, from: Data(text.utf8))
+        #expect(back == value)
+        #expect(Value.map([:]).jsonText == "{}")
+        #expect(Value.map(["b": 1, "a": 2]).jsonText == #"{"a":2,"b":1}"#)
+    }
+}

@@ -52,8 +52,8 @@ import AegisTestSupport
     @Test func eventsGetIncreasingSeqsAndRoundTrip() throws {
         let dir = try TemporaryDirectory()
         let commits = Counter()
-        let store = try SQLiteStore(path: dir.path("a.sqlite"), afterCommit: { types in
-            #expect(types == ["thing.done"])
+        let store = try SQLiteStore(path: dir.path("a.sqlite"), beforeReply: { types in
+            #expect(types.map(\.event.type) == ["thing.done"])
             commits.increment()
         })
         let session = try store.openSession()

@@ -141,7 +141,7 @@ public struct TestService {
             let changes = try apply(fields, to: &test, repos: repos, creating: false)
             test.version += 1
             test.updatedAt = now
-            try save(test, repos: repos)
+            try save(test, repos: repos, assigneesChanged: fields.assignees != nil)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "test.update", "test", id, changes: changes, event: "test.updated",
                 payload: ["version": .int(Int64(test.version)), "fields": .strings(changes.keys.sorted())])
@@ -308,8 +308,8 @@ public struct TestService {
         return test
     }
 
-    private func save(_ test: TestCase, repos: any Repositories) throws {
-        guard try repos.tests.update(test) else {
+    private func save(_ test: TestCase, repos: any Repositories, assigneesChanged: Bool = false) throws {
+        guard try repos.tests.update(test, assigneesChanged: assigneesChanged) else {
             throw AegisError(.conflict, "the test changed meanwhile; read it again", details: [:])
         }
     }

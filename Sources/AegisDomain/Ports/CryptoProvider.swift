@@ -23,6 +23,13 @@ extension CryptoProvider {
 
     /// A random identifier: `prefix` then 16 random bytes, hex.
     public func newID(prefix: String) -> String {
-        prefix + randomBytes(16).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out = Array(prefix.utf8)
+        out.reserveCapacity(out.count + 32)
+        for b in randomBytes(16) {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

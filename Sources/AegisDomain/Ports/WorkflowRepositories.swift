@@ -24,8 +24,9 @@ public protocol UserRepository {
 /// Tests, their lineage, and the per-technique status they give.
 public protocol TestRepository {
     func insert(_ test: TestCase) throws
-    /// Writes `test` if the stored version is `test.version - 1`; false if not.
-    func update(_ test: TestCase) throws -> Bool
+    /// Writes `test` if the stored version is `test.version - 1`; false if
+    /// not. `assigneesChanged` says whether the assignee index needs rewriting.
+    func update(_ test: TestCase, assigneesChanged: Bool) throws -> Bool
     func test(id: String) throws -> TestCase?
     func tests(matching query: TestQuery) throws -> Page<TestCase>
     /// Ids of tests that re-run `id`, oldest first.

@@ -46,12 +46,15 @@ public final class Daemon: @unchecked Sendable {
         let wake = PublisherWake()
         let readCache = ReadCache()
         let principals = PrincipalCache()
-        let store = try location.open(afterCommit: { types in
-            readCache.invalidate()
-            // Credentials changed: no cached principal may outlive the commit.
-            if types.contains(where: PrincipalCache.invalidatingEvents.contains) { principals.removeAll() }
-            wake.fire()
-        })
+        let store = try location.open(
+            beforeReply: { events in
+                readCache.invalidate()
+                // Credentials changed: no cached principal may outlive the commit.
+                if events.contains(where: { PrincipalCache.invalidatingEvents.contains($0.event.type) }) {
+                    principals.removeAll()
+                }
+            },
+            afterCommit: { events in wake.fire(events) })
         self.store = store
         let crypto = try SodiumCrypto()
         let env = AppEnvironment(
@@ -167,7 +170,7 @@ public final class Daemon: @unchecked Sendable {
 /// Lets the store's commit hook reach the publisher created after it.
 final class PublisherWake: @unchecked Sendable {
     weak var target: EventPublisher?
-    func fire() { target?.wake() }
+    func fire(_ events: [StoredEvent]) { target?.publish(events) }
 }
 
 /// Reads a catalog source from the daemon's own file system: one JSON file,

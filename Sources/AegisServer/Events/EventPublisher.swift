@@ -5,11 +5,13 @@ import Logging
 import Synchronization
 import ZeroMQ
 
-/// Sends committed events from the outbox to the PUB socket, in `seq`
-/// order, from a thread that owns the socket. Woken after each commit that
-/// appended events, and polling as a fallback; records how far it got in the
-/// store (per instance), so events committed before a crash are published
-/// after the restart (at least once: subscribers deduplicate by `seq`).
+/// Sends committed events to the PUB socket, in `seq` order, from a thread
+/// that owns the socket. The store hands it each batch of events right after
+/// their commit; whatever it has not been handed in order (at start, after a
+/// crash, on a gap) it reads from the outbox. It records how far it got in
+/// the store (per instance), so events committed before a crash are
+/// published after the restart (at least once: subscribers deduplicate by
+/// `seq`).
 final class EventPublisher: @unchecked Sendable {
     private let context: ZMQContext
     private let endpoint: String
@@ -18,6 +20,10 @@ final class EventPublisher: @unchecked Sendable {
     private let logger: Logger
     private let condition = NSCondition()
     private var pending = false
+    /// Events handed over after their commit, not yet sent.
+    private var inbox: [StoredEvent] = []
+    /// Read the outbox on the next round (set at start).
+    private var catchUp = true
     private var stopping = false
     private let done = DispatchSemaphore(value: 0)
     private(set) var boundEndpoint = ""
@@ -53,9 +59,10 @@ final class EventPublisher: @unchecked Sendable {
         thread.start()
     }
 
-    /// Called after a commit that appended events.
-    func wake() {
+    /// Called after a commit with the events it appended.
+    func publish(_ events: [StoredEvent]) {
         condition.lock()
+        inbox += events
         pending = true
         condition.signal()
         condition.unlock()
@@ -77,8 +84,17 @@ final class EventPublisher: @unchecked Sendable {
             if !pending && !stopping { _ = condition.wait(until: Date().addingTimeInterval(0.5)) }
             pending = false
             let stop = stopping
+            let handed = inbox
+            inbox.removeAll(keepingCapacity: true)
             condition.unlock()
-            publishCommitted(socket)
+            // From memory when the handed events continue the sequence; from
+            // the outbox at start, on the periodic poll, and after any gap.
+            if handed.isEmpty || !publishHanded(handed, socket) || catchUp {
+                catchUp = false
+                publishCommitted(socket)
+            } else {
+                try? recordWatermark(force: false)
+            }
             if stop {
                 try? recordWatermark(force: true)
                 return
@@ -100,6 +116,24 @@ final class EventPublisher: @unchecked Sendable {
         try session.write { try $0.events.recordPublished(instance: instance, seq: sent) }
         recordedUpTo = sent
         recordedAt = ContinuousClock.now
+    }
+
+    /// Sends events handed over in memory while they continue the sequence;
+    /// anything out of order is left for `publishCommitted` to read back.
+    /// Returns false when it met a gap (or could not send).
+    private func publishHanded(_ events: [StoredEvent], _ socket: ZMQSocket) -> Bool {
+        for event in events {
+            let sent = publishedSeq.load(ordering: .relaxed)
+            if event.seq <= sent { continue }
+            guard event.seq == sent + 1 else { return false }
+            do {
+                try socket.send([Data(event.event.type.utf8), MessagePack.encode(EventWire.body(event))])
+            } catch {
+                return false
+            }
+            publishedSeq.store(event.seq, ordering: .relaxed)
+        }
+        return true
     }
 
     private func publishCommitted(_ socket: ZMQSocket) {

@@ -63,6 +63,12 @@ struct MethodHandler: Sendable {
     /// Results always carry every field: a nil optional is sent as nil.
     static let encoder = MessagePackEncoder(nilOptionals: .explicit)
 
+    /// A result's wire form: built directly when the type knows how.
+    static func wire<Result: Encodable>(_ result: Result) throws -> MessagePackValue {
+        if let direct = result as? any WireEncodable { return direct.wireValue }
+        return try encoder.encodeValue(result)
+    }
+
     /// A method with typed params.
     static func method<Params: Decodable & Sendable, Result: Encodable & Sendable>(
         _ name: String, _ params: Params.Type,
@@ -70,7 +76,7 @@ struct MethodHandler: Sendable {
     ) -> MethodHandler {
         MethodHandler(name: name) { raw, scope in
             let decoded = try decoder.decode(Params.self, from: .map(raw))
-            return try encoder.encodeValue(try body(decoded, scope))
+            return try wire(try body(decoded, scope))
         }
     }
 
@@ -85,7 +91,7 @@ struct MethodHandler: Sendable {
                     code: .invalidArgument, message: "\(name) takes no parameter \(field)",
                     details: ["field": .string(field)])
             }
-            return try encoder.encodeValue(try body(scope))
+            return try wire(try body(scope))
         }
     }
 }

@@ -6,7 +6,7 @@ struct SQLiteAuditRepository: AuditRepository {
     let db: SQLiteConnection
 
     func append(_ entry: AuditEntry) throws {
-        let changes = String(decoding: try JSONEncoder().encode(entry.changes), as: UTF8.self)
+        let changes = Value.map(entry.changes).jsonText
         try db.prepare(
             """
             INSERT INTO audit (at, actor, action, entity_kind, entity_id, changes, request_id, peer)

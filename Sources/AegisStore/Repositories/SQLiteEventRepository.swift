@@ -8,7 +8,7 @@ struct SQLiteEventRepository: EventRepository {
     let appended: EventRecorder
 
     func append(_ event: DomainEvent, source: String, at time: Date) throws -> Int64 {
-        let payload = String(decoding: try JSONEncoder().encode(event.payload), as: UTF8.self)
+        let payload = Value.map(event.payload).jsonText
         try db.prepare(
             """
             INSERT INTO events (type, occurred_at, source, actor, subject_kind, subject_id, payload)
@@ -18,8 +18,9 @@ struct SQLiteEventRepository: EventRepository {
             .text(event.type), .int(StoreTime.micros(time)), .text(source), .optional(event.actor),
             .text(event.subject.kind), .text(event.subject.id), .text(payload)
         ).run()
-        appended.types.append(event.type)
-        return db.lastInsertRowID
+        let seq = db.lastInsertRowID
+        appended.events.append(StoredEvent(seq: seq, occurredAt: time, source: source, event: event))
+        return seq
     }
 
     func events(after: Int64, limit: Int) throws -> [StoredEvent] {

@@ -91,11 +91,11 @@ struct SQLiteTestRepository: TestRepository {
         try writeAssignees(test)
     }
 
-    func update(_ test: TestCase) throws -> Bool {
+    func update(_ test: TestCase, assigneesChanged: Bool) throws -> Bool {
         try db.prepare("UPDATE tests SET \(Self.assignments) WHERE id = ? AND version = ?")
             .bind(Self.values(test) + [.text(test.id), .int(test.version - 1)]).run()
         guard db.changes == 1 else { return false }
-        try writeAssignees(test)
+        if assigneesChanged { try writeAssignees(test) }
         return true
     }
 

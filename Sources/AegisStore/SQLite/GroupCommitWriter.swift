@@ -1,33 +1,45 @@
 import AegisDomain
 import Foundation
 
-/// The one thread that writes to the SQLite file.
+/// Writes to the SQLite file with group commit, on a thread of its own.
 ///
-/// Callers hand it a unit of work and wait. It takes every unit waiting (up
-/// to `maxBatch`), runs them in one transaction, each inside its own
-/// savepoint (a unit that throws is rolled back alone and gets its error),
-/// commits once, and then answers every caller. A unit's result is returned
-/// only after the commit is durable; if the commit fails, every unit in the
-/// batch fails and nothing of it was written.
+/// Callers hand in units of work and block until theirs is durable. The
+/// writer thread takes every unit waiting (up to `maxBatch`), runs them in
+/// one transaction, each inside its own savepoint (a unit that throws is
+/// rolled back alone and gets its error), commits once, and answers every
+/// caller of the batch. If the commit fails, every unit in the batch fails
+/// and nothing of it was written. One connection, used by this thread only.
+///
+/// (A leader/follower variant, where callers take turns writing on their
+/// own threads, measured about 20% slower: waking a dedicated thread costs
+/// less than handing the lead over.)
 final class GroupCommitWriter: @unchecked Sendable {
     private let connection: SQLiteConnection
-    private let afterCommit: @Sendable ([String]) -> Void
+    private let afterCommit: @Sendable ([StoredEvent]) -> Void
+    private let beforeReply: @Sendable ([StoredEvent]) -> Void
     private let condition = NSCondition()
     private var pending: [WriteJob] = []
-    private var running = false
     private var stopped = false
+    private var threadRunning = false
     private let finished = DispatchSemaphore(value: 0)
+    private var batchesSinceCheckpoint = 0
     let maxBatch = 128
 
-    init(connection: SQLiteConnection, afterCommit: @escaping @Sendable ([String]) -> Void) {
+    /// `beforeReply` runs after a commit, before any caller of the batch is
+    /// answered (drop caches there); `afterCommit` after they are (wake the
+    /// publisher there). Both get the events committed, in `seq` order.
+    init(
+        connection: SQLiteConnection, beforeReply: @escaping @Sendable ([StoredEvent]) -> Void,
+        afterCommit: @escaping @Sendable ([StoredEvent]) -> Void
+    ) {
         self.connection = connection
+        self.beforeReply = beforeReply
         self.afterCommit = afterCommit
     }
 
+    /// Starts the writer thread; units submitted before wait for it.
     func start() {
-        condition.lock()
-        running = true
-        condition.unlock()
+        threadRunning = true
         let thread = Thread { [self] in
             self.loop()
             self.finished.signal()
@@ -36,14 +48,15 @@ final class GroupCommitWriter: @unchecked Sendable {
         thread.start()
     }
 
-    /// Finishes the work already submitted, then ends the thread.
+    /// Runs the units already submitted, refuses new ones, and returns once
+    /// the thread has finished.
     func stop() {
         condition.lock()
-        let wasRunning = running && !stopped
+        let was = threadRunning && !stopped
         stopped = true
         condition.broadcast()
         condition.unlock()
-        if wasRunning { finished.wait() }
+        if was { finished.wait() }
     }
 
     /// Runs `body` in the next batch and returns its result once committed.
@@ -82,6 +95,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     private func run(_ batch: [WriteJob]) {
+        var committedEvents: [StoredEvent] = []
         defer {
             // Drop each caller's closure before waking it: the caller's
             // `withoutActuallyEscaping` checks that nothing kept it.
@@ -89,6 +103,8 @@ final class GroupCommitWriter: @unchecked Sendable {
                 job.run = nil
                 job.done.signal()
             }
+            // The publisher last: callers' replies go out first.
+            if !committedEvents.isEmpty { afterCommit(committedEvents) }
         }
         do {
             try connection.prepare("BEGIN IMMEDIATE").run()
@@ -96,14 +112,14 @@ final class GroupCommitWriter: @unchecked Sendable {
             for job in batch { job.error = error }
             return
         }
-        var types: [String] = []
+        var events: [StoredEvent] = []
         for job in batch {
             let recorder = EventRecorder()
             do {
                 try connection.prepare("SAVEPOINT unit").run()
                 try job.execute(SQLiteRepositories(db: connection, appended: recorder))
                 try connection.prepare("RELEASE unit").run()
-                types += recorder.types
+                events += recorder.events
             } catch {
                 job.error = error
                 try? connection.prepare("ROLLBACK TO unit").run()
@@ -117,7 +133,17 @@ final class GroupCommitWriter: @unchecked Sendable {
             for job in batch where job.error == nil { job.error = error }
             return
         }
-        if !types.isEmpty { afterCommit(types) }
+        beforeReply(events)
+        committedEvents = events
+        batchesSinceCheckpoint += 1
+        if batchesSinceCheckpoint >= 300 {
+            // The checkpointer thread has copied the log into the database;
+            // a passive checkpoint here finds next to nothing left to copy,
+            // and lets the next transaction start the log from its beginning
+            // (an append-only log grows without end, and appends sync slower).
+            batchesSinceCheckpoint = 0
+            try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        }
     }
 }
 

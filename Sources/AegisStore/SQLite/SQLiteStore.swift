@@ -2,33 +2,49 @@ import AegisDomain
 import Foundation
 
 /// The embedded store: one SQLite file. Each session (one per worker) reads
-/// on its own connection; every write goes to one writer thread that commits
-/// concurrent writes together (group commit), so `synchronous=FULL` costs one
-/// fsync per batch rather than per mutation.
+/// on its own connection; writes share one connection and commit together
+/// (group commit), so `synchronous=FULL` costs one fsync per batch rather
+/// than per mutation.
 public final class SQLiteStore: StoreProvider {
     public let path: String
     public var kind: String { "sqlite" }
     let writer: GroupCommitWriter
 
+    let checkpointer: Checkpointer
+
     /// Opens the database at `path`, creating it and applying pending
-    /// migrations in one transaction. `afterCommit` runs after every commit
-    /// that appended events, with their types (the publisher's wake-up).
-    public init(path: String, afterCommit: @escaping @Sendable ([String]) -> Void = { _ in }) throws {
+    /// migrations in one transaction. After every commit that appended
+    /// events, `beforeReply` runs before the writers are answered and
+    /// `afterCommit` after, both with the events, in `seq` order.
+    public init(
+        path: String, beforeReply: @escaping @Sendable ([StoredEvent]) -> Void = { _ in },
+        afterCommit: @escaping @Sendable ([StoredEvent]) -> Void = { _ in }
+    ) throws {
         self.path = path
         let connection = try SQLiteConnection(path: path)
         try MigrationRunner(connection: connection).migrate()
-        writer = GroupCommitWriter(connection: connection, afterCommit: afterCommit)
+        // Checkpoints run on a thread of their own, not in the writer's commits.
+        try connection.execute("PRAGMA wal_autocheckpoint = 0")
+        writer = GroupCommitWriter(connection: connection, beforeReply: beforeReply, afterCommit: afterCommit)
+        checkpointer = Checkpointer(path: path)
         writer.start()
+        checkpointer.start()
     }
 
-    deinit { writer.stop() }
+    deinit {
+        writer.stop()
+        checkpointer.stop()
+    }
 
     public func openSession() throws -> any StoreSession {
         SQLiteSession(connection: try SQLiteConnection(path: path), writer: writer)
     }
 
     /// Stops the writer thread once the writes already submitted are done.
-    public func close() { writer.stop() }
+    public func close() {
+        writer.stop()
+        checkpointer.stop()
+    }
 
     /// Schema versions applied, ascending.
     public func appliedMigrations() throws -> [Int] {
@@ -54,9 +70,9 @@ struct SQLiteRepositories: Repositories {
     var notifications: any NotificationRepository { SQLiteNotificationRepository(db: db) }
 }
 
-/// The event types one unit of work appended.
+/// The events one unit of work appended, as they will be published.
 final class EventRecorder {
-    var types: [String] = []
+    var events: [StoredEvent] = []
 }
 
 /// A worker's session: reads on its own connection, writes through the
