@@ -96,7 +96,7 @@ public struct SessionService {
         let key = username.lowercased()
         let window = now.addingTimeInterval(-env.limits.loginFailureWindow)
         let (failures, oldest) = try context.session.read {
-            try $0.audit.count(action: "auth.login_failed", entityID: key, since: window)
+            try $0.audit.loginFailures(username: key, since: window)
         }
         if failures >= env.limits.loginFailures, let oldest {
             let retry = max(1, Int64(oldest.addingTimeInterval(env.limits.loginFailureWindow).timeIntervalSince(now) * 1000))

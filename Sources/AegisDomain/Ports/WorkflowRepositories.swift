@@ -93,9 +93,9 @@ public protocol EvidenceRepository {
 public protocol AuditRepository {
     func append(_ entry: AuditEntry) throws
     func entries(matching query: AuditQuery) throws -> Page<AuditEntry>
-    /// How many `action` entries name `entityID` since `since`, and the
-    /// oldest of them (for rate limits).
-    func count(action: String, entityID: String, since: Date) throws -> (count: Int, oldest: Date?)
+    /// How many `auth.login_failed` entries name `username` since `since`,
+    /// and the oldest of them (for the login rate limit).
+    func loginFailures(username: String, since: Date) throws -> (count: Int, oldest: Date?)
 }
 
 /// Users' notifications.

@@ -158,7 +158,7 @@ extension Migrations {
         );
         CREATE INDEX audit_by_entity ON audit (entity_kind, entity_id, id);
         CREATE INDEX audit_by_actor ON audit (actor, id);
-        CREATE INDEX audit_by_action ON audit (action, entity_id, at);
+        CREATE INDEX audit_login_failures ON audit (entity_id, at) WHERE action = 'auth.login_failed';
         CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit
         BEGIN SELECT RAISE(ABORT, 'audit is append-only'); END;
         CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit

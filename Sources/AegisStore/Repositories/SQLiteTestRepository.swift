@@ -82,9 +82,16 @@ struct SQLiteTestRepository: TestRepository {
     }
 
     private static let placeholders = Array(repeating: "?", count: columnCount).joined(separator: ", ")
-    private static let assignments = columns.split(separator: ",").map {
-        "\($0.trimmingCharacters(in: .whitespacesAndNewlines)) = ?"
-    }.joined(separator: ", ")
+    /// Columns set once at creation. An update leaves them out of its SET
+    /// list, so that SQLite leaves the indexes on them alone.
+    private static let fixedColumns: Set<String> = [
+        "id", "technique_id", "procedure_id", "template_id", "retest_of", "created_at", "created_by",
+    ]
+    private static let columnNames = columns.split(separator: ",").map {
+        $0.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    private static let changeable = columnNames.indices.filter { !fixedColumns.contains(columnNames[$0]) }
+    private static let assignments = changeable.map { "\(columnNames[$0]) = ?" }.joined(separator: ", ")
 
     func insert(_ test: TestCase) throws {
         try db.prepare("INSERT INTO tests (\(Self.columns)) VALUES (\(Self.placeholders))").bind(Self.values(test)).run()
@@ -92,8 +99,9 @@ struct SQLiteTestRepository: TestRepository {
     }
 
     func update(_ test: TestCase, assigneesChanged: Bool) throws -> Bool {
+        let values = Self.values(test)
         try db.prepare("UPDATE tests SET \(Self.assignments) WHERE id = ? AND version = ?")
-            .bind(Self.values(test) + [.text(test.id), .int(test.version - 1)]).run()
+            .bind(Self.changeable.map { values[$0] } + [.text(test.id), .int(test.version - 1)]).run()
         guard db.changes == 1 else { return false }
         if assigneesChanged { try writeAssignees(test) }
         return true

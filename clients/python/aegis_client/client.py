@@ -179,6 +179,23 @@ class Client:
                 return
             query["cursor"] = cursor
 
+    def login(self, username: str, password: str) -> Any:
+        """Log in with ``auth.login`` and use the session token for later calls.
+
+        Returns the result (``token``, ``expires_at``, ``user``). The token
+        replaces any API key this client held.
+        """
+        result = self.request("auth.login", {"username": username, "password": password})
+        if not isinstance(result, Mapping) or not isinstance(result.get("token"), str):
+            raise ProtocolError("auth.login did not return {token, expires_at, user}")
+        self.api_key = result["token"]
+        return result
+
+    def logout(self) -> None:
+        """End the session with ``auth.logout`` and forget its token."""
+        self.request("auth.logout")
+        self.api_key = None
+
     def replay(self, after_seq: int = 0, limit: int = 100) -> Replay:
         """Events committed after ``after_seq`` (at most ``limit``), via ``events.replay``."""
         result = self.request("events.replay", {"after_seq": after_seq, "limit": limit})
