@@ -53,6 +53,14 @@ import Testing
         #expect(Value.map([:]).jsonText == "{}")
         #expect(Value.map(["b": 1, "a": 2]).jsonText == #"{"a":2,"b":1}"#)
     }
+
+    @Test func timestampsComeBackAsTimestamps() throws {
+        let at = Date(timeIntervalSince1970: 1_790_000_000.25)
+        let value: Value = ["due_at": .timestamp(at), "list": [.timestamp(at), 1], "plain": ["$other": 1]]
+        let back = try #require(Value(storedJSON: value.jsonText))
+        #expect(back == value)
+        #expect(Value(storedJSON: "not json") == nil)
+    }
 }
 
 @Suite struct IdentifierTests {

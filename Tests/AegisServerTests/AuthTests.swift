@@ -109,8 +109,10 @@ import Testing
         _ = try ci.call("technique.get", ["id": "T0803"])
         _ = try ci.call("technique.get", ["id": "T0803"])
         let listed = try team.admin.call("api_key.list")
-        #expect(listed["items"]?.arrayValue?.contains { $0["id"] == id && $0["key"] == nil } == true)
+        #expect(listed["items"]?.arrayValue?.contains { $0["id"] == id && $0["key"] == nil && $0["version"] == 1 } == true)
         _ = try team.admin.call("api_key.revoke", ["id": id])
+        let after = try team.admin.call("api_key.list")["items"]?.arrayValue?.first { $0["id"] == id }
+        #expect(after?["version"] == 2)
         let error = #expect(throws: AegisClientError.self) { try ci.call("technique.get", ["id": "T0803"]) }
         #expect(error?.code == "UNAUTHENTICATED")
         let viewer = #expect(throws: AegisClientError.self) { try team["viewer1"].call("api_key.list") }
@@ -120,9 +122,12 @@ import Testing
     @Test func changingThePasswordEndsOtherSessions() throws {
         let team = try Team()
         let other = try team.signIn("redop")
+        let before = try team.admin.call("user.get", ["id": .string(team.ids["redop"] ?? "")])["version"]?.intValue ?? 0
         _ = try team["redop"].call(
             "auth.change_password", ["current_password": .string(Team.password), "new_password": "Another-Secret-77!"])
         _ = try team["redop"].call("auth.whoami")
+        // The user changed, so its version did too.
+        #expect(try team.admin.call("user.get", ["id": .string(team.ids["redop"] ?? "")])["version"]?.intValue == before + 1)
         let error = #expect(throws: AegisClientError.self) { try other.call("auth.whoami") }
         #expect(error?.code == "UNAUTHENTICATED")
         _ = try team.signIn("redop", password: "Another-Secret-77!")

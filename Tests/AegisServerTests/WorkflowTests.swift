@@ -36,6 +36,7 @@ import Testing
                 "test.start_review", "test.submit_blue", "test.approve", "test.approve",
             ])
         let first = audit["items"]?.arrayValue?.first
+        #expect(first?["version"] == 1)
         #expect(first?["request_id"]?.stringValue?.isEmpty == false)
         #expect(first?["peer"] == "127.0.0.1")
         #expect(first?["actor"]?.stringValue == "user:\(team.ids["redop"] ?? "")")
@@ -114,6 +115,22 @@ import Testing
         #expect(try team["blueanalyst"].call("test.get", ["id": open["id"] ?? .nil])["name"] == "Open")
     }
 
+    @Test func theAuditTrailDoesNotTellWhatBlindModeHides() throws {
+        let team = try Team()
+        var t = try team.readyTest(name: "Mimikatz via PowerShell")
+        func created(_ who: String) throws -> MessagePackValue? {
+            let audit = try team[who].call("audit.list", ["entity_kind": "test", "entity_id": t["id"] ?? .nil])
+            return audit["items"]?.arrayValue?.first { $0["action"] == "test.create" }?["changes"]
+        }
+        #expect(try created("redlead")?["name"] == "Mimikatz via PowerShell")
+        let blind = try #require(try created("bluelead"))
+        #expect(blind["name"] == nil)
+        #expect(blind["procedure"] == nil)
+        t = try team.move("redop", "test.start", t)
+        t = try team.move("redop", "test.submit_red", t, ["outcome": "executed"])
+        #expect(try created("bluelead")?["name"] == "Mimikatz via PowerShell")
+    }
+
     @Test func rejectReopenCancelAndRetest() throws {
         let team = try Team()
         var t = try team.throughBlue(try team.readyTest())
@@ -163,9 +180,12 @@ import Testing
         let kinds = lead["items"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
         #expect(kinds.contains("test.needs_blue"))
         #expect(kinds.contains("test.needs_validation"))
+        #expect(lead["items"]?.arrayValue?.allSatisfy { $0["version"] == 1 } == true)
         let marked = try team["bluelead"].call("notification.mark_read", ["all": true])
         #expect(marked["marked"]?.intValue == Int64(kinds.count))
         #expect(try team["bluelead"].call("notification.list", ["unread_only": true])["items"]?.arrayValue?.isEmpty == true)
+        let read = try team["bluelead"].call("notification.list")["items"]?.arrayValue ?? []
+        #expect(!read.isEmpty && read.allSatisfy { $0["version"] == 2 })
         let analyst = try team["blueanalyst"].call("notification.list")
         #expect(analyst["items"]?.arrayValue?.contains { $0["kind"] == "test.needs_blue" } == true)
     }

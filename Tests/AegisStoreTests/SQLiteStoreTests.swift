@@ -77,6 +77,28 @@ import AegisTestSupport
         #expect(try session.read { try $0.events.lastSeq() } == 3)
     }
 
+    /// Stored JSON (audit changes, event payloads) gives timestamps back as
+    /// timestamps, so replayed events equal the published ones.
+    @Test func timestampsInChangesAndPayloadsRoundTrip() throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(path: dir.path("a.sqlite"))
+        let session = try store.openSession()
+        let due = Date(timeIntervalSince1970: 1_800_000_000.5)
+        try session.write { repos in
+            try repos.audit.append(
+                AuditEntry(
+                    at: due, actor: "user:u", action: "test.update_remediation", entityKind: "test", entityID: "t",
+                    changes: ["due_at": .timestamp(due)], requestID: nil, peer: nil))
+            _ = try repos.events.append(
+                DomainEvent(type: "x.due", subject: .init(kind: "x", id: "1"), actor: nil, payload: ["due_at": .timestamp(due)]),
+                source: "test", at: due)
+        }
+        let entry = try #require(try session.read { try $0.audit.entries(matching: AuditQuery()) }.items.first)
+        #expect(entry.changes == ["due_at": .timestamp(due)])
+        let event = try #require(try session.read { try $0.events.events(after: 0, limit: 10) }.first)
+        #expect(event.event.payload == ["due_at": .timestamp(due)])
+    }
+
     @Test func apiKeysAreFoundByHashOnly() throws {
         let dir = try TemporaryDirectory()
         let store = try SQLiteStore(path: dir.path("a.sqlite"))

@@ -188,11 +188,12 @@ public struct TemplateImportSummary: Sendable, Encodable {
     public var added: Int
     public var updated: Int
 
-    enum CodingKeys: String, CodingKey { case files, added, updated }
+    enum CodingKeys: String, CodingKey { case files, totals, added, updated }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(report.files, forKey: .files)
+        try c.encode(report.totals, forKey: .totals)
         try c.encode(added, forKey: .added)
         try c.encode(updated, forKey: .updated)
     }

@@ -65,6 +65,8 @@ public struct TestService {
         templateID: String, inputs: [String: String], platform: String?, executor: String?, fields: Fields
     ) throws -> TestView {
         let principal = try context.requirePrincipal()
+        let platform = try platform.map { try Validate.text($0, field: "platform", max: 64, required: false) }
+        let executor = try executor.map { try Validate.text($0, field: "executor", max: 64, required: false) }
         let now = env.clock.now()
         let test = try context.session.write { repos in
             guard let template = try repos.templates.template(id: templateID) else {

@@ -26,10 +26,33 @@ public struct APIKey: Sendable, Equatable, Codable {
         revokedAt == nil && (expiresAt.map { $0 > now } ?? true)
     }
 
+    /// 1, then 2 once revoked: a key changes at most once.
+    public var version: Int { revokedAt == nil ? 1 : 2 }
+
     enum CodingKeys: String, CodingKey {
-        case id, name, roles
+        case id, name, roles, version
         case createdAt = "created_at"
         case expiresAt = "expires_at"
         case revokedAt = "revoked_at"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(String.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+            roles: try c.decode([Role].self, forKey: .roles), createdAt: try c.decode(Date.self, forKey: .createdAt),
+            expiresAt: try c.decodeIfPresent(Date.self, forKey: .expiresAt),
+            revokedAt: try c.decodeIfPresent(Date.self, forKey: .revokedAt))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(version, forKey: .version)
+        try c.encode(name, forKey: .name)
+        try c.encode(roles, forKey: .roles)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encodeIfPresent(expiresAt, forKey: .expiresAt)
+        try c.encodeIfPresent(revokedAt, forKey: .revokedAt)
     }
 }

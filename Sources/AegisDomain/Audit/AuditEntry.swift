@@ -31,11 +31,40 @@ public struct AuditEntry: Sendable, Equatable, Codable {
         self.peer = peer
     }
 
+    /// Always 1: the trail is append-only.
+    public var version: Int { 1 }
+
     enum CodingKeys: String, CodingKey {
-        case id, at, actor, action, changes, peer
+        case id, at, actor, action, changes, peer, version
         case entityKind = "entity_kind"
         case entityID = "entity_id"
         case requestID = "request_id"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(Int64.self, forKey: .id), at: try c.decode(Date.self, forKey: .at),
+            actor: try c.decodeIfPresent(String.self, forKey: .actor), action: try c.decode(String.self, forKey: .action),
+            entityKind: try c.decode(String.self, forKey: .entityKind),
+            entityID: try c.decode(String.self, forKey: .entityID),
+            changes: try c.decodeIfPresent([String: Value].self, forKey: .changes) ?? [:],
+            requestID: try c.decodeIfPresent(String.self, forKey: .requestID),
+            peer: try c.decodeIfPresent(String.self, forKey: .peer))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(version, forKey: .version)
+        try c.encode(at, forKey: .at)
+        try c.encodeIfPresent(actor, forKey: .actor)
+        try c.encode(action, forKey: .action)
+        try c.encode(entityKind, forKey: .entityKind)
+        try c.encode(entityID, forKey: .entityID)
+        try c.encode(changes, forKey: .changes)
+        try c.encodeIfPresent(requestID, forKey: .requestID)
+        try c.encodeIfPresent(peer, forKey: .peer)
     }
 }
 

@@ -4,7 +4,8 @@ extension Value {
     /// Compact JSON text, written by hand: this runs inside every write
     /// transaction (audit changes, event payloads), where `JSONEncoder`'s
     /// generality costs more than the rest of the row. Keys are sorted;
-    /// timestamps are written as seconds since 1970 (a number).
+    /// a timestamp is written as `{"$timestamp": <seconds since 1970>}`, so
+    /// that `init(storedJSON:)` gives it back as a timestamp.
     public var jsonText: String {
         var out = ""
         out.reserveCapacity(64)
@@ -18,7 +19,7 @@ extension Value {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .double(let d): out += d.isFinite ? "\(d)" : "null"
-        case .timestamp(let t): out += "\(t.timeIntervalSince1970)"
+        case .timestamp(let t): out += "{\"\(Value.timestampKey)\":\(t.timeIntervalSince1970)}"
         case .string(let s): Value.writeString(s, into: &out)
         case .array(let items):
             out += "["
@@ -36,6 +37,32 @@ extension Value {
                 map[key]?.write(into: &out)
             }
             out += "}"
+        }
+    }
+
+    /// The key of the one-entry map that stands for a timestamp in stored JSON.
+    static let timestampKey = "$timestamp"
+
+    /// Reads JSON written by `jsonText`, timestamps included; nil if `text`
+    /// is not JSON.
+    public init?(storedJSON text: String) {
+        guard let value = try? JSONDecoder().decode(Value.self, from: Data(text.utf8)) else { return nil }
+        self = value.restoringTimestamps()
+    }
+
+    private func restoringTimestamps() -> Value {
+        switch self {
+        case .array(let items): return .array(items.map { $0.restoringTimestamps() })
+        case .map(let map):
+            if map.count == 1, let seconds = map[Value.timestampKey] {
+                switch seconds {
+                case .int(let i): return .timestamp(Date(timeIntervalSince1970: TimeInterval(i)))
+                case .double(let d): return .timestamp(Date(timeIntervalSince1970: d))
+                default: break
+                }
+            }
+            return .map(map.mapValues { $0.restoringTimestamps() })
+        default: return self
         }
     }
 

@@ -13,6 +13,16 @@ public enum Value: Sendable, Equatable, Hashable {
     case map([String: Value])
 
     public static func strings(_ items: [String]) -> Value { .array(items.map(Value.string)) }
+
+    /// The text, if this is a string.
+    public var stringValue: String? {
+        if case .string(let text) = self { text } else { nil }
+    }
+
+    /// The entries, if this is a map.
+    public var mapValue: [String: Value]? {
+        if case .map(let map) = self { map } else { nil }
+    }
 }
 
 extension Value: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,

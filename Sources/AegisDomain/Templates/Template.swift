@@ -54,6 +54,16 @@ public struct Template: Sendable, Equatable, Codable {
             case platforms, name, command, cleanup
             case elevationRequired = "elevation_required"
         }
+
+        /// `cleanup` and `elevation_required` may be left out.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                platforms: try c.decode([String].self, forKey: .platforms), name: try c.decode(String.self, forKey: .name),
+                command: try c.decode(String.self, forKey: .command),
+                cleanup: try c.decodeIfPresent(String.self, forKey: .cleanup),
+                elevationRequired: try c.decodeIfPresent(Bool.self, forKey: .elevationRequired) ?? false)
+        }
     }
 
     /// A parameter of the commands, written `#{name}` in them.
@@ -74,6 +84,16 @@ public struct Template: Sendable, Equatable, Codable {
         enum CodingKeys: String, CodingKey {
             case name, description, type
             case defaultValue = "default"
+        }
+
+        /// Only `name` is required.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                name: try c.decode(String.self, forKey: .name),
+                description: try c.decodeIfPresent(String.self, forKey: .description) ?? "",
+                type: try c.decodeIfPresent(String.self, forKey: .type) ?? "string",
+                defaultValue: try c.decodeIfPresent(String.self, forKey: .defaultValue))
         }
     }
 

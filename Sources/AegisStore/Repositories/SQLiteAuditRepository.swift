@@ -60,7 +60,7 @@ struct SQLiteAuditRepository: AuditRepository {
             AuditEntry(
                 id: row.int(0), at: StoreTime.date(row.int(1)), actor: row.optionalText(2), action: row.text(3),
                 entityKind: row.text(4), entityID: row.text(5),
-                changes: (try? JSONDecoder().decode([String: Value].self, from: Data(row.text(6).utf8))) ?? [:],
+                changes: Value(storedJSON: row.text(6))?.mapValue ?? [:],
                 requestID: row.optionalText(7), peer: row.optionalText(8))
         }
         let items = Array(rows.prefix(query.page.limit))

@@ -30,7 +30,7 @@ struct SQLiteEventRepository: EventRepository {
             FROM events WHERE seq > ? ORDER BY seq LIMIT ?
             """
         ).bind(.int(after), .int(limit)).rows { row in
-            let payload = (try? JSONDecoder().decode([String: Value].self, from: Data(row.text(7).utf8))) ?? [:]
+            let payload = Value(storedJSON: row.text(7))?.mapValue ?? [:]
             return StoredEvent(
                 seq: row.int(0), occurredAt: StoreTime.date(row.int(2)), source: row.text(3),
                 event: DomainEvent(

@@ -47,8 +47,11 @@ struct SQLiteUserRepository: UserRepository {
     }
 
     func setPassword(userID: String, passwordHash: String, changedAt: Date) throws {
-        try db.prepare("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?")
-            .bind(.text(passwordHash), .int(StoreTime.micros(changedAt)), .text(userID)).run()
+        // The user changed (password_changed_at), so its version moves on.
+        try db.prepare(
+            "UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?, version = version + 1 WHERE id = ?"
+        ).bind(.text(passwordHash), .int(StoreTime.micros(changedAt)), .int(StoreTime.micros(changedAt)), .text(userID))
+            .run()
     }
 
     func user(id: String) throws -> User? {
