@@ -180,7 +180,7 @@ struct TestGet: ParsableCommand {
 }
 
 struct TestList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List tests, newest change first.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List tests, oldest change first.")
     @OptionGroup var options: GlobalOptions
     @Option(name: .long, help: "Technique id.") var technique: String?
     @Option(name: .long, help: "State.") var state: TestStateArgument?

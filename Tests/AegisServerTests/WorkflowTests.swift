@@ -113,6 +113,12 @@ import Testing
         // An open test shows everything from the start.
         let open = try team.readyTest(name: "Open", blind: false)
         #expect(try team["blueanalyst"].call("test.get", ["id": open["id"] ?? .nil])["name"] == "Open")
+        // Cancelling before red submits does not reveal it.
+        let dropped = try team.move("redlead", "test.cancel", try team.readyTest(name: "Dropped op"), ["reason": "  "])
+        #expect(try team["blueanalyst"].call("test.get", ["id": dropped["id"] ?? .nil])["name"] == .nil)
+        let audit = try team.admin.call("audit.list", ["entity_kind": "test", "entity_id": dropped["id"] ?? .nil])
+        let cancel = audit["items"]?.arrayValue?.first { $0["action"] == "test.cancel" }
+        #expect(cancel?["changes"]?["reason"] == nil)
     }
 
     @Test func theAuditTrailDoesNotTellWhatBlindModeHides() throws {

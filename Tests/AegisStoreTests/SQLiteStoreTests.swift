@@ -1,5 +1,6 @@
 import AegisDomain
 import Foundation
+import Synchronization
 import Testing
 
 @testable import AegisStore
@@ -75,6 +76,28 @@ import AegisTestSupport
         #expect(events[0].event.actor == "api_key:k")
         #expect(abs(events[0].occurredAt.timeIntervalSince(at)) < 0.000_001)
         #expect(try session.read { try $0.events.lastSeq() } == 3)
+    }
+
+    /// The events handed on after a commit (to the caches, then the
+    /// publisher) equal those
+    /// `events.replay` reads back later, to the microsecond.
+    @Test func committedEventsEqualTheStoredOnes() throws {
+        let dir = try TemporaryDirectory()
+        let handed = Mutex<[StoredEvent]>([])
+        let store = try SQLiteStore(path: dir.path("a.sqlite"), beforeReply: { events in handed.withLock { $0 += events } })
+        let session = try store.openSession()
+        for i in 1...3 {
+            _ = try session.write { repos in
+                try repos.events.append(
+                    DomainEvent(
+                        type: "thing.done", subject: .init(kind: "thing", id: "\(i)"), actor: nil,
+                        payload: ["n": .int(Int64(i)), "at": .timestamp(Date(timeIntervalSince1970: 1_800_000_000.5))]),
+                    source: "test", at: Date())
+            }
+        }
+        let stored = try session.read { try $0.events.events(after: 0, limit: 10) }
+        #expect(stored.count == 3)
+        #expect(handed.withLock { $0 } == stored)
     }
 
     /// Stored JSON (audit changes, event payloads) gives timestamps back as

@@ -167,8 +167,11 @@ public struct TestService {
             case .reject(let side, let reason):
                 changes["side"] = .string(side.rawValue)
                 changes["reason"] = .string(reason)
-            case .reopen(let reason), .cancel(let reason?):
+            case .reopen(let reason):
                 changes["reason"] = .string(reason)
+            case .cancel:
+                // As kept on the test: trimmed, and none when blank.
+                if let reason = test.cancelReason { changes["reason"] = .string(reason) }
             case .approve(let side):
                 changes["side"] = .string(side.rawValue)
             default: break

@@ -2,8 +2,9 @@ import AegisDomain
 import Foundation
 
 /// A test as the wire shows it: every field, red's active time as of the
-/// read, its retest chain, and, for blue roles while a blind test is still
-/// with red, only that it exists (`redacted: true`).
+/// read, its retest chain, and, for those who see a blind test blind until
+/// red submits (`Principal.seesBlindTestsBlind`), only that it exists
+/// (`redacted: true`).
 public struct TestView: Sendable, Encodable {
     public var test: TestCase
     public var activeSeconds: Double
@@ -97,6 +98,7 @@ public struct TestView: Sendable, Encodable {
 extension Principal {
     /// Whether `test` must be shown redacted to this principal.
     func seesRedacted(_ test: TestCase) -> Bool {
-        test.blind && test.state.isBeforeRedSubmission && seesBlindTestsBlind
+        // Until red submits: a test cancelled before that stays hidden.
+        test.blind && test.red == nil && seesBlindTestsBlind
     }
 }

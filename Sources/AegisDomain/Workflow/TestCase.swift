@@ -19,7 +19,8 @@ public struct TestCase: Sendable, Equatable {
     public var expectedDetection: String
     /// User ids of the people on it (red and blue).
     public var assignees: [String]
-    /// Blue roles see only that the test exists until red submits.
+    /// Until red submits, everyone but red roles and admins sees only that
+    /// the test exists (`Principal.seesBlindTestsBlind`).
     public var blind: Bool
     public var state: TestState
     /// Tests of one procedure share this: the template's id, or the first

@@ -13,8 +13,7 @@ public enum TestState: String, Sendable, Codable, CaseIterable, Comparable {
     /// States that still need work (not validated or cancelled).
     public var isOpen: Bool { self != .validated && self != .cancelled }
 
-    /// True until red has submitted: while the procedure must stay hidden
-    /// from blue roles in a blind test.
+    /// True in the states before red's submission.
     public var isBeforeRedSubmission: Bool {
         switch self {
         case .draft, .ready, .redRunning, .redPaused: true

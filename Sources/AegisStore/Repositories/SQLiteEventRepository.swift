@@ -19,7 +19,9 @@ struct SQLiteEventRepository: EventRepository {
             .text(event.subject.kind), .text(event.subject.id), .text(payload)
         ).run()
         let seq = db.lastInsertRowID
-        appended.events.append(StoredEvent(seq: seq, occurredAt: time, source: source, event: event))
+        // As stored (whole microseconds), so published and replayed events agree.
+        let occurredAt = StoreTime.date(StoreTime.micros(time))
+        appended.events.append(StoredEvent(seq: seq, occurredAt: occurredAt, source: source, event: event))
         return seq
     }
 
