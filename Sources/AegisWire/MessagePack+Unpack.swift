@@ -111,6 +111,9 @@ extension MessagePack {
     private static func string(_ ptr: UnsafePointer<CChar>?, _ size: UInt32) -> String? {
         guard size > 0, let ptr else { return "" }
         let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: Int(size))
+        // Most strings are ASCII, which is valid UTF-8 as it stands; the
+        // generic validating initializer costs several times more.
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         return String(validating: bytes, as: UTF8.self)
     }
 
