@@ -20,12 +20,13 @@ struct TemplateImport: ParsableCommand {
         commandName: "import",
         abstract: "Import Atomic Red Team technique files or Caldera abilities (YAML).",
         discussion: """
-            A folder means every .yaml and .yml file inside it, recursively. Files go up in batches of at most \
+            A folder means every .yaml and .yml file inside it, recursively. Without --format, a file with \
+            `atomic_tests:` is read as Atomic Red Team and any other as Caldera. Files go up in batches of at most \
             --batch-bytes; each batch is imported on its own, so an earlier batch stays imported if a later one \
             is refused. Importing a file again updates its templates.
             """)
     @OptionGroup var options: GlobalOptions
-    @Option(name: .long, help: "atomic or caldera.") var format: ImportFormatArgument
+    @Option(name: .long, help: "atomic or caldera (default: told apart by content).") var format: ImportFormatArgument?
     @Argument(help: "Files or folders.") var paths: [String]
     @Option(name: .long, help: "Most bytes of files per request.") var batchBytes: Int = 8 << 20
 
@@ -40,21 +41,32 @@ struct TemplateImport: ParsableCommand {
         guard batchBytes >= 1024 else { throw ValidationError("--batch-bytes must be at least 1024") }
     }
 
+    /// Atomic Red Team technique files say `atomic_tests:`; Caldera's don't.
+    static func detectFormat(_ content: Data) -> ImportFormatArgument {
+        content.range(of: Data("atomic_tests:".utf8)) != nil ? .atomic : .caldera
+    }
+
     func run() throws {
         let files = try collect()
-        var batches: [[File]] = []
-        var current: [File] = []
-        var currentBytes = 0
-        for file in files {
-            if !current.isEmpty && currentBytes + file.size > batchBytes {
-                batches.append(current)
-                current = []
-                currentBytes = 0
+        var batches: [(format: ImportFormatArgument, files: [File])] = []
+        for format in ImportFormatArgument.allCases {
+            let mine = try files.filter { file in
+                if let chosen = self.format { return chosen == format }
+                return Self.detectFormat(try read(file)) == format
             }
-            current.append(file)
-            currentBytes += file.size
+            var current: [File] = []
+            var currentBytes = 0
+            for file in mine {
+                if !current.isEmpty && currentBytes + file.size > batchBytes {
+                    batches.append((format, current))
+                    current = []
+                    currentBytes = 0
+                }
+                current.append(file)
+                currentBytes += file.size
+            }
+            if !current.isEmpty { batches.append((format, current)) }
         }
-        if !current.isEmpty { batches.append(current) }
 
         try reportingAllFailures {
             let client = try options.client()
@@ -62,19 +74,13 @@ struct TemplateImport: ParsableCommand {
             var reports: [MessagePackValue] = []
             var added: Int64 = 0
             var updated: Int64 = 0
-            for (index, batch) in batches.enumerated() {
+            for (index, (format, batch)) in batches.enumerated() {
                 Output.progress(
                     "importing batch \(index + 1) of \(batches.count) (\(batch.count) file(s), \(reports.count) of \(files.count) done)"
                 )
                 var uploads: [MessagePackValue] = []
                 for file in batch {
-                    let content: Data
-                    do {
-                        content = try Data(contentsOf: file.url)
-                    } catch {
-                        throw LocalFailure("cannot read \(file.url.path): \(error.localizedDescription)")
-                    }
-                    uploads.append(["name": .string(file.url.lastPathComponent), "content": .binary(content)])
+                    uploads.append(["name": .string(file.url.lastPathComponent), "content": .binary(try read(file))])
                 }
                 let result = try client.call(
                     "template.import", ["format": .string(format.rawValue), "files": .array(uploads)])
@@ -116,6 +122,14 @@ struct TemplateImport: ParsableCommand {
             print(
                 "\(reports.count) file(s): \(counts["imported"] ?? 0) imported, \(counts["skipped"] ?? 0) skipped, "
                     + "\(counts["invalid"] ?? 0) invalid; \(templates) template(s): added \(added), updated \(updated)")
+        }
+    }
+
+    private func read(_ file: File) throws -> Data {
+        do {
+            return try Data(contentsOf: file.url)
+        } catch {
+            throw LocalFailure("cannot read \(file.url.path): \(error.localizedDescription)")
         }
     }
 

@@ -369,6 +369,21 @@ import Testing
 
     // MARK: Templates
 
+    @Test func withoutAFormatEachFileIsToldApartByContent() throws {
+        let daemon = try DaemonProcess(environment: ["AEGIS_ATTACK_DATA": TestData.icsBundle.path])
+        let admin = Shell(daemon, config: "admin-config")
+        let atomic = TestData.shared.appendingPathComponent("atomic-red-team/atomics/T1014/T1014.yaml")
+        let ability = try #require(
+            try yamlFiles(TestData.shared.appendingPathComponent("caldera-stockpile/data/abilities")).first)
+        let result = try admin.run(["template", "import", atomic.path, ability.path, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try #require(try object(result)["files"] as? [[String: Any]])
+        #expect(files.count == 2)
+        #expect(files.allSatisfy { $0["status"] as? String == "imported" })
+        #expect(try array(try admin.run(["template", "list", "--format", "atomic", "--json"])).count >= 1)
+        #expect(try array(try admin.run(["template", "list", "--format", "caldera", "--json"])).count >= 1)
+    }
+
     @Test func templatesImportFromAtomicAndCalderaAndBecomeTests() throws {
         let daemon = try DaemonProcess(environment: ["AEGIS_ATTACK_DATA": TestData.icsBundle.path])
         let admin = Shell(daemon, config: "admin-config")
