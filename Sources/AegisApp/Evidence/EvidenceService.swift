@@ -57,11 +57,10 @@ public struct EvidenceService {
             throw AegisError.invalidArgument("sha256", "sha256 must be 64 hex digits")
         }
         let id = try env.uploads.begin(
-            purpose: "evidence", maxBytes: size,
+            for: context.uploadOwner(.evidence), maxBytes: size,
             metadata: [
                 "test_id": description.testID, "side": description.side.rawValue, "caption": description.caption,
                 "filename": description.filename, "size": String(size), "sha256": sha,
-                "owner": context.actorID ?? "",
             ])
         return Begun(uploadID: id, chunkBytes: env.limits.chunkBytes)
     }
@@ -72,12 +71,12 @@ public struct EvidenceService {
     }
 
     /// Checks size and hash, stores the content, and makes it visible.
-    /// Whatever happens, the staged upload is gone afterwards.
+    /// Whatever happens, the caller's staged upload is gone afterwards;
+    /// anyone else's is `NOT_FOUND` and left alone.
     public func commit(uploadID: String) throws -> Evidence {
-        let claimed = try env.uploads.claim(uploadID: uploadID, purpose: "evidence")
+        let claimed = try env.uploads.claim(uploadID: uploadID, by: context.uploadOwner(.evidence))
         defer { env.uploads.discard(uploadID: uploadID) }
         let m = claimed.metadata
-        guard m["owner"] == (context.actorID ?? "") else { throw AegisError.notFound("upload", uploadID) }
         guard let testID = m["test_id"], let side = m["side"].flatMap(TeamSide.init(rawValue:)),
             let size = m["size"].flatMap(Int64.init), let sha = m["sha256"]
         else { throw AegisError.notFound("upload", uploadID) }
@@ -100,10 +99,11 @@ public struct EvidenceService {
             size: size, sha256: sha)
     }
 
+    /// Discards the caller's upload; anyone else's is `NOT_FOUND` and left
+    /// alone.
     public func abort(uploadID: String) throws {
-        let claimed = try env.uploads.claim(uploadID: uploadID, purpose: "evidence")
+        _ = try env.uploads.claim(uploadID: uploadID, by: context.uploadOwner(.evidence))
         env.uploads.discard(uploadID: uploadID)
-        guard claimed.metadata["owner"] == (context.actorID ?? "") else { throw AegisError.notFound("upload", uploadID) }
     }
 
     public func list(testID: String) throws -> [Evidence] {
