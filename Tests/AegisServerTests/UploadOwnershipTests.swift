@@ -5,9 +5,10 @@ import Testing
 
 @testable import AegisServer
 
-/// A chunked upload belongs to the principal that began it. Anyone else
-/// is told `NOT_FOUND` and changes nothing: the owner carries on as if they
-/// had never tried.
+/// A chunked upload belongs to the principal that began it and to the
+/// methods of its kind (evidence or catalog). Anyone else is told
+/// `NOT_FOUND` and changes nothing: the owner carries on as if they had
+/// never tried.
 @Suite struct UploadOwnershipTests {
     func sha256(_ data: Data) throws -> String { try SodiumCrypto().sha256Hex(data) }
 
@@ -52,5 +53,76 @@ import Testing
         #expect(
             try team["blueanalyst"].call("evidence.upload_commit", ["upload_id": aborted])["size"]
                 == .int(Int64(content.count)))
+    }
+
+    @Test func anotherPrincipalCannotAppendToAnUpload() throws {
+        let team = try Team()
+        let t = try team.readyTest()
+        let content = Data("plan".utf8)
+        let upload = try begin(team, "redop", t, side: "red", content)
+        expectNotFound(
+            team["redlead"], "evidence.upload_append",
+            ["upload_id": upload, "offset": 0, "data": .binary(Data("evil".utf8))])
+        // Nothing landed: the owner starts at offset 0, and the file is theirs.
+        #expect(
+            try team["redop"].call(
+                "evidence.upload_append", ["upload_id": upload, "offset": 0, "data": .binary(content)])[
+                    "received"] == 4)
+        let stored = try team["redop"].call("evidence.upload_commit", ["upload_id": upload])
+        #expect(stored["sha256"] == .string(try sha256(content)))
+    }
+
+    @Test func evidenceAndCatalogUploadsAreInvisibleToEachOther() throws {
+        let team = try Team()
+        let t = try team.readyTest()
+        let content = Data("evidence".utf8)
+
+        // The admin's evidence upload, seen through the catalog methods.
+        let evidence = try begin(team, "admin", t, side: "red", content)
+        expectNotFound(
+            team.admin, "catalog.import_append",
+            ["upload_id": evidence, "name": "x.json", "offset": 0, "data": .binary(Data("{}".utf8))])
+        expectNotFound(team.admin, "catalog.import_commit", ["upload_id": evidence])
+        expectNotFound(team.admin, "catalog.import_abort", ["upload_id": evidence])
+        _ = try team.admin.call(
+            "evidence.upload_append", ["upload_id": evidence, "offset": 0, "data": .binary(content)])
+        #expect(
+            try team.admin.call("evidence.upload_commit", ["upload_id": evidence])["size"] == .int(Int64(content.count))
+        )
+
+        // The admin's catalog upload, seen through the evidence methods, by
+        // the admin and by a red operator.
+        let catalog = try #require(try team.admin.call("catalog.import_begin")["upload_id"])
+        for client in [team.admin, team["redop"]] {
+            expectNotFound(
+                client, "evidence.upload_append", ["upload_id": catalog, "offset": 0, "data": .binary(Data("x".utf8))])
+            expectNotFound(client, "evidence.upload_commit", ["upload_id": catalog])
+            expectNotFound(client, "evidence.upload_abort", ["upload_id": catalog])
+        }
+        #expect(
+            try team.admin.call(
+                "catalog.import_append",
+                ["upload_id": catalog, "name": "x.json", "offset": 0, "data": .binary(Data("{}".utf8))])[
+                    "received"] == 2)
+        _ = try team.admin.call("catalog.import_abort", ["upload_id": catalog])
+    }
+
+    @Test func anotherAdminCannotTouchACatalogUpload() throws {
+        let team = try Team()
+        let created = try team.admin.call("api_key.create", ["name": "second admin", "roles": ["admin"]])
+        let other = try team.daemon.client(key: .some(try #require(created["key"]?.stringValue)))
+        let upload = try #require(try team.admin.call("catalog.import_begin")["upload_id"])
+        let chunk: MessagePackMap = [
+            "upload_id": upload, "name": "x.json", "offset": 0, "data": .binary(Data("{}".utf8)),
+        ]
+        expectNotFound(other, "catalog.import_append", chunk)
+        expectNotFound(other, "catalog.import_commit", ["upload_id": upload])
+        expectNotFound(other, "catalog.import_abort", ["upload_id": upload])
+        // Untouched: the owner's first chunk goes at offset 0, and the owner
+        // can still abort it.
+        #expect(try team.admin.call("catalog.import_append", chunk)["received"] == 2)
+        _ = try team.admin.call("catalog.import_abort", ["upload_id": upload])
+        let staged = team.daemon.dataDirectory.appendingPathComponent("uploads")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: staged.path).isEmpty)
     }
 }

@@ -12,15 +12,15 @@ import AegisTestSupport
         let dir = try TemporaryDirectory()
         let staging = try FileUploadStaging(root: dir.url.appendingPathComponent("uploads"))
         let id = try staging.begin(for: admin, maxBytes: 100)
-        #expect(try staging.append(uploadID: id, file: "a.json", offset: 0, data: Data("hello ".utf8)) == 6)
-        #expect(try staging.append(uploadID: id, file: "b.json", offset: 0, data: Data("x".utf8)) == 1)
-        #expect(try staging.append(uploadID: id, file: "a.json", offset: 6, data: Data("world".utf8)) == 11)
+        #expect(try staging.append(uploadID: id, by: admin, file: "a.json", offset: 0, data: Data("hello ".utf8)) == 6)
+        #expect(try staging.append(uploadID: id, by: admin, file: "b.json", offset: 0, data: Data("x".utf8)) == 1)
+        #expect(try staging.append(uploadID: id, by: admin, file: "a.json", offset: 6, data: Data("world".utf8)) == 11)
         let files = try staging.claim(uploadID: id, by: admin).files
         #expect(files.map(\.name) == ["a.json", "b.json"])
         #expect(String(decoding: files[0].content, as: UTF8.self) == "hello world")
         // Claimed: a second claim or a late chunk finds nothing.
         #expect(throws: AegisError.self) { try staging.claim(uploadID: id, by: admin) }
-        #expect(throws: AegisError.self) { try staging.append(uploadID: id, file: "a.json", offset: 11, data: Data()) }
+        #expect(throws: AegisError.self) { try staging.append(uploadID: id, by: admin, file: "a.json", offset: 11, data: Data()) }
         staging.discard(uploadID: id)
     }
 
@@ -29,15 +29,15 @@ import AegisTestSupport
         let staging = try FileUploadStaging(root: dir.url.appendingPathComponent("uploads"))
         let id = try staging.begin(for: admin, maxBytes: 10)
         let gap = #expect(throws: AegisError.self) {
-            try staging.append(uploadID: id, file: "a", offset: 5, data: Data("x".utf8))
+            try staging.append(uploadID: id, by: admin, file: "a", offset: 5, data: Data("x".utf8))
         }
         #expect(gap?.code == .failedPrecondition)
         let big = #expect(throws: AegisError.self) {
-            try staging.append(uploadID: id, file: "a", offset: 0, data: Data(count: 11))
+            try staging.append(uploadID: id, by: admin, file: "a", offset: 0, data: Data(count: 11))
         }
         #expect(big?.code == .resourceExhausted)
         let unknown = #expect(throws: AegisError.self) {
-            try staging.append(uploadID: "upl_nope", file: "a", offset: 0, data: Data())
+            try staging.append(uploadID: "upl_nope", by: admin, file: "a", offset: 0, data: Data())
         }
         #expect(unknown?.code == .notFound)
         // Another purpose cannot read it.
@@ -64,11 +64,15 @@ import AegisTestSupport
             UploadOwner(kind: .catalog, actorID: owner.actorID),  // same actor, other kind
         ]
         for stranger in strangers {
+            let append = #expect(throws: AegisError.self) {
+                try staging.append(uploadID: id, by: stranger, file: "content", offset: 0, data: Data("evil".utf8))
+            }
+            #expect(append?.code == .notFound)
             let claim = #expect(throws: AegisError.self) { try staging.claim(uploadID: id, by: stranger) }
             #expect(claim?.code == .notFound)
         }
-        // Still the owner's, and whole.
-        #expect(try staging.append(uploadID: id, file: "content", offset: 0, data: Data("mine".utf8)) == 4)
+        // Still the owner's, empty, and whole.
+        #expect(try staging.append(uploadID: id, by: owner, file: "content", offset: 0, data: Data("mine".utf8)) == 4)
         let claimed = try staging.claim(uploadID: id, by: owner)
         #expect(claimed.metadata == ["sha256": "x"])
         #expect(claimed.files.map { String(decoding: $0.content, as: UTF8.self) } == ["mine"])

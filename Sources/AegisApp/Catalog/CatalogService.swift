@@ -136,11 +136,13 @@ extension CatalogService {
         try env.uploads.begin(for: context.uploadOwner(.catalog), maxBytes: env.limits.maxCatalogBytes, metadata: [:])
     }
 
-    /// Appends one chunk of `file` at `offset`; returns the file's size so far.
+    /// Appends one chunk of `file` at `offset`; returns the file's size so
+    /// far. Another caller's upload, or an evidence upload, is `NOT_FOUND`.
     public func appendImport(uploadID: String, file: String, offset: Int64, data: Data) throws -> Int64 {
         try UploadName.validate(file, field: "name")
         guard offset >= 0 else { throw AegisError.invalidArgument("offset", "offset must be 0 or more") }
-        return try env.uploads.append(uploadID: uploadID, file: file, offset: offset, data: data)
+        return try env.uploads.append(
+            uploadID: uploadID, by: context.uploadOwner(.catalog), file: file, offset: offset, data: data)
     }
 
     /// Imports everything uploaded under `uploadID`, then discards the upload

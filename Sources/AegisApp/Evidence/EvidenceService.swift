@@ -65,9 +65,12 @@ public struct EvidenceService {
         return Begun(uploadID: id, chunkBytes: env.limits.chunkBytes)
     }
 
+    /// Adds one chunk at `offset` (the bytes received so far); returns the
+    /// bytes received. Only the caller's own evidence uploads are found.
     public func append(uploadID: String, offset: Int64, data: Data) throws -> Int64 {
         guard offset >= 0 else { throw AegisError.invalidArgument("offset", "offset must be 0 or more") }
-        return try env.uploads.append(uploadID: uploadID, file: "content", offset: offset, data: data)
+        return try env.uploads.append(
+            uploadID: uploadID, by: context.uploadOwner(.evidence), file: "content", offset: offset, data: data)
     }
 
     /// Checks size and hash, stores the content, and makes it visible.

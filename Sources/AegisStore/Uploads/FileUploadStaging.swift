@@ -5,8 +5,9 @@ import Synchronization
 /// Chunked uploads collected in files under `<data-dir>/uploads`. Clients
 /// name files only as labels: on disk each file is `<upload-id>/<n>`, so no
 /// client-chosen path ever reaches the file system. Uploads idle for longer
-/// than `expiry` are removed when the next one begins. Only the
-/// `UploadOwner` that began an upload can claim it.
+/// than `expiry` are removed when the next one begins. Each upload is
+/// bound to the `UploadOwner` that began it; to anyone else it does not
+/// exist.
 public final class FileUploadStaging: UploadStaging {
     private struct Upload {
         var owner: UploadOwner
@@ -56,11 +57,13 @@ public final class FileUploadStaging: UploadStaging {
         return id
     }
 
-    public func append(uploadID: String, file: String, offset: Int64, data: Data) throws -> Int64 {
+    public func append(uploadID: String, by owner: UploadOwner, file: String, offset: Int64, data: Data) throws
+        -> Int64
+    {
         // Under the lock, so chunks of one upload land in order and the
         // recorded sizes always match the files.
         try uploads.withLock { uploads throws -> Int64 in
-            guard var upload = uploads[uploadID] else { throw Self.notFound(uploadID) }
+            guard var upload = uploads[uploadID], upload.owner == owner else { throw Self.notFound(uploadID) }
             let index = upload.files.firstIndex { $0.name == file } ?? upload.files.count
             let current = index < upload.files.count ? upload.files[index].size : 0
             guard offset == current else {
