@@ -77,6 +77,26 @@ import Testing
         #expect(hidden?.code == "NOT_FOUND")
     }
 
+    @Test func blindTestsKeepRedEvidenceFromBlueDeletes() throws {
+        let team = try Team()
+        let t = try team.readyTest()
+        let red = try team["redop"].call(
+            "evidence.upload", ["test_id": t["id"] ?? .nil, "side": "red", "filename": "plan.txt", "content": .binary(Data("plan".utf8))])
+        let hidden = #expect(throws: AegisClientError.self) {
+            try team["bluelead"].call("evidence.delete", ["id": red["id"] ?? .nil])
+        }
+        #expect(hidden?.code == "NOT_FOUND")
+        if case .remote(_, _, let details)? = hidden { #expect(details?["kind"] == "evidence") }
+        // Nothing was deleted: red still lists and reads it.
+        #expect(try team["redlead"].call("evidence.list", ["test_id": t["id"] ?? .nil])["items"]?.arrayValue?.count == 1)
+        #expect(try team["redlead"].call("evidence.get", ["id": red["id"] ?? .nil])["data"]?.dataValue == Data("plan".utf8))
+        // Once red has submitted, blue sees it and its lead may delete it.
+        let started = try team.move("redop", "test.start", t)
+        try team.move("redop", "test.submit_red", started, ["outcome": "executed", "commands": ["modbus-cli write 1 0"]])
+        _ = try team["bluelead"].call("evidence.delete", ["id": red["id"] ?? .nil])
+        #expect(try team["redlead"].call("evidence.list", ["test_id": t["id"] ?? .nil])["items"]?.arrayValue?.isEmpty == true)
+    }
+
     @Test func anUploadThatStopsHalfWayLeavesNothing() throws {
         let team = try Team()
         let t = try team.readyTest()

@@ -131,13 +131,7 @@ public struct EvidenceService {
         guard offset >= 0 else { throw AegisError.invalidArgument("offset", "offset must be 0 or more") }
         let length = min(length ?? env.limits.chunkBytes, env.limits.chunkBytes)
         guard length > 0 else { throw AegisError.invalidArgument("length", "length must be at least 1") }
-        let evidence = try context.session.read { repos -> Evidence in
-            guard let e = try repos.evidence.evidence(id: id), let test = try repos.tests.test(id: e.testID) else {
-                throw AegisError.notFound("evidence", id)
-            }
-            if e.side == .red && principal.seesRedacted(test) { throw AegisError.notFound("evidence", id) }
-            return e
-        }
+        let evidence = try context.session.read { try visibleEvidence(id: id, in: $0, to: principal) }
         guard offset <= evidence.size else {
             throw AegisError.invalidArgument("offset", "offset is beyond the end (\(evidence.size) bytes)")
         }
@@ -146,10 +140,13 @@ public struct EvidenceService {
     }
 
     /// Removes the evidence; its content too when nothing else points at it.
+    /// Red evidence that blind mode hides from the caller is `NOT_FOUND`,
+    /// as for `get`, and stays.
     public func delete(id: String) throws {
+        let principal = try context.requirePrincipal()
         let now = env.clock.now()
         let (sha, unreferenced) = try context.session.write { repos -> (String, Bool) in
-            guard let e = try repos.evidence.evidence(id: id) else { throw AegisError.notFound("evidence", id) }
+            let e = try visibleEvidence(id: id, in: repos, to: principal)
             try repos.evidence.delete(id: id)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "evidence.delete", "evidence", id, changes: ["test_id": .string(e.testID)], event: "evidence.deleted",
@@ -160,6 +157,15 @@ public struct EvidenceService {
     }
 
     // MARK: Helpers
+
+    /// The evidence `id` if `principal` may see it: red evidence that blind
+    /// mode hides is `NOT_FOUND`, like evidence that does not exist.
+    private func visibleEvidence(id: String, in repos: any Repositories, to principal: Principal) throws -> Evidence {
+        guard let e = try repos.evidence.evidence(id: id), let test = try repos.tests.test(id: e.testID),
+            !(e.side == .red && principal.seesRedacted(test))
+        else { throw AegisError.notFound("evidence", id) }
+        return e
+    }
 
     private func record(_ d: Description, size: Int64, sha256: String) throws -> Evidence {
         let principal = try context.requirePrincipal()
