@@ -109,12 +109,15 @@ public struct EvidenceService {
         env.uploads.discard(uploadID: uploadID)
     }
 
-    public func list(testID: String) throws -> [Evidence] {
+    /// One page of a test's evidence by `uploaded_at`, then `id`. A caller
+    /// who sees the test blind gets blue's evidence only, page after page.
+    public func list(testID: String, limit: Int?, cursor: String?) throws -> ListResult<Evidence> {
         let principal = try context.requirePrincipal()
+        let page = try Cursor.pageRequest(limit: limit, cursor: cursor)
         return try context.session.read { repos in
             guard let test = try repos.tests.test(id: testID) else { throw AegisError.notFound("test", testID) }
-            let all = try repos.evidence.evidence(testID: testID)
-            return principal.seesRedacted(test) ? all.filter { $0.side == .blue } : all
+            let side: TeamSide? = principal.seesRedacted(test) ? .blue : nil
+            return ListResult(try repos.evidence.evidence(testID: testID, side: side, page: page))
         }
     }
 
