@@ -86,4 +86,10 @@ public struct CallContext {
 
     /// The caller as recorded in audit rows and events.
     public var actorID: String? { principal?.actorID }
+
+    /// The caller as the owner of an upload of `kind`; `UNAUTHENTICATED`
+    /// for anonymous calls.
+    public func uploadOwner(_ kind: UploadKind) throws(AegisError) -> UploadOwner {
+        UploadOwner(kind: kind, actorID: try requirePrincipal().actorID)
+    }
 }

@@ -110,16 +110,20 @@ struct EvidenceUpload: ParsableCommand {
     }
 }
 
+/// Follows `next_cursor` page after page.
 struct EvidenceList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List a test's evidence.")
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Test id.") var testID: String
+    @Option(name: .long, help: "Stop after this many (default: all).") var limit: Int?
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
 
     func run() throws {
         try reportingFailures {
-            // Not paged: a test's evidence comes in one answer.
-            let items =
-                try options.client().call("evidence.list", ["test_id": .string(testID)])["items"]?.arrayValue ?? []
+            let items = try listAll(options.client(), "evidence.list", ["test_id": .string(testID)], max: limit)
             if options.json { return Output.json(.array(items)) }
             Output.table(
                 items,

@@ -284,6 +284,10 @@ import Testing
         let bigID = try #require(big["id"] as? String)
         let listed = try array(try red.run(["evidence", "list", id, "--json"]))
         #expect(Set(listed.compactMap { $0["id"] as? String }) == [smallID, bigID])
+        // Paged by the server, in upload order; --limit stops early.
+        #expect(listed.compactMap { $0["id"] as? String } == [smallID, bigID])
+        let onePage = try array(try red.run(["evidence", "list", id, "--limit", "1", "--json"]))
+        #expect(onePage.compactMap { $0["id"] as? String } == [smallID])
         let smallCopy = files.appendingPathComponent("copy.png")
         let fetchedSmall = try red.run(["evidence", "download", smallID, "--out", smallCopy.path])
         #expect(fetchedSmall.status == 0, "\(fetchedSmall.stderr)")

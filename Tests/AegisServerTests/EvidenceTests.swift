@@ -77,6 +77,76 @@ import Testing
         #expect(hidden?.code == "NOT_FOUND")
     }
 
+    @Test func blindTestsKeepRedEvidenceFromBlueDeletes() throws {
+        let team = try Team()
+        let t = try team.readyTest()
+        let red = try team["redop"].call(
+            "evidence.upload", ["test_id": t["id"] ?? .nil, "side": "red", "filename": "plan.txt", "content": .binary(Data("plan".utf8))])
+        let hidden = #expect(throws: AegisClientError.self) {
+            try team["bluelead"].call("evidence.delete", ["id": red["id"] ?? .nil])
+        }
+        #expect(hidden?.code == "NOT_FOUND")
+        if case .remote(_, _, let details)? = hidden { #expect(details?["kind"] == "evidence") }
+        // Nothing was deleted: red still lists and reads it.
+        #expect(try team["redlead"].call("evidence.list", ["test_id": t["id"] ?? .nil])["items"]?.arrayValue?.count == 1)
+        #expect(try team["redlead"].call("evidence.get", ["id": red["id"] ?? .nil])["data"]?.dataValue == Data("plan".utf8))
+        // Once red has submitted, blue sees it and its lead may delete it.
+        let started = try team.move("redop", "test.start", t)
+        try team.move("redop", "test.submit_red", started, ["outcome": "executed", "commands": ["modbus-cli write 1 0"]])
+        _ = try team["bluelead"].call("evidence.delete", ["id": red["id"] ?? .nil])
+        #expect(try team["redlead"].call("evidence.list", ["test_id": t["id"] ?? .nil])["items"]?.arrayValue?.isEmpty == true)
+    }
+
+    /// Follows `next_cursor` with pages of `limit`; every page but the last is full.
+    func allPages(_ client: AegisClient, _ testID: MessagePackValue, limit: Int64) throws -> [MessagePackValue] {
+        var items: [MessagePackValue] = []
+        var cursor: MessagePackValue = .nil
+        repeat {
+            var params: MessagePackMap = ["test_id": testID, "limit": .int(limit)]
+            if cursor != .nil { params.append(key: "cursor", value: cursor) }
+            let page = try client.call("evidence.list", params)
+            let batch = try #require(page["items"]?.arrayValue)
+            cursor = try #require(page["next_cursor"])
+            if cursor != .nil { #expect(batch.count == Int(limit)) }
+            items += batch
+        } while cursor != .nil
+        return items
+    }
+
+    @Test func listsArePagedInUploadOrderAndStayBlind() throws {
+        let team = try Team()
+        let t = try team.readyTest()
+        let id = t["id"] ?? .nil
+        var uploaded: [(id: MessagePackValue, side: String)] = []
+        for (i, who) in ["redop", "blueanalyst", "redop", "redop", "blueanalyst", "redop", "blueanalyst"].enumerated() {
+            let side = who == "redop" ? "red" : "blue"
+            let e = try team[who].call(
+                "evidence.upload",
+                ["test_id": id, "side": .string(side), "filename": .string("f\(i)"), "content": .binary(Data([UInt8(i)]))])
+            uploaded.append((e["id"] ?? .nil, side))
+        }
+        // Red sees all of it, in upload order, two at a time or in one page.
+        #expect(try allPages(team["redlead"], id, limit: 2).map { $0["id"] ?? .nil } == uploaded.map(\.id))
+        let whole = try team["redlead"].call("evidence.list", ["test_id": id])
+        #expect(whole["items"]?.arrayValue?.count == uploaded.count)
+        #expect(whole["next_cursor"] == .nil)
+        // Blue sees only its own, in the same order, pages still full.
+        let blue = uploaded.filter { $0.side == "blue" }.map(\.id)
+        #expect(try allPages(team["viewer1"], id, limit: 2).map { $0["id"] ?? .nil } == blue)
+        #expect(try allPages(team["bluelead"], id, limit: 1).map { $0["id"] ?? .nil } == blue)
+
+        // Well wrapped, but not a position in this list.
+        let forged = Data("c1:nonsense".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        for (params, field) in [
+            (["test_id": id, "limit": 0] as MessagePackMap, "limit"), (["test_id": id, "limit": 1001], "limit"),
+            (["test_id": id, "cursor": "not-ours"], "cursor"), (["test_id": id, "cursor": .string(forged)], "cursor"),
+        ] {
+            let error = #expect(throws: AegisClientError.self) { try team["redlead"].call("evidence.list", params) }
+            #expect(error?.code == "INVALID_ARGUMENT")
+            if case .remote(_, _, let details)? = error { #expect(details?["field"] == .string(field)) }
+        }
+    }
+
     @Test func anUploadThatStopsHalfWayLeavesNothing() throws {
         let team = try Team()
         let t = try team.readyTest()

@@ -131,28 +131,33 @@ public struct CatalogService {
 // MARK: - Chunked import
 
 extension CatalogService {
-    /// Starts a chunked catalog upload; returns its id.
+    /// Starts a chunked catalog upload owned by the caller; returns its id.
     public func beginImport() throws -> String {
-        try env.uploads.begin(purpose: "catalog", maxBytes: env.limits.maxCatalogBytes, metadata: [:])
+        try env.uploads.begin(for: context.uploadOwner(.catalog), maxBytes: env.limits.maxCatalogBytes, metadata: [:])
     }
 
-    /// Appends one chunk of `file` at `offset`; returns the file's size so far.
+    /// Appends one chunk of `file` at `offset`; returns the file's size so
+    /// far. Another caller's upload, or an evidence upload, is `NOT_FOUND`.
     public func appendImport(uploadID: String, file: String, offset: Int64, data: Data) throws -> Int64 {
         try UploadName.validate(file, field: "name")
         guard offset >= 0 else { throw AegisError.invalidArgument("offset", "offset must be 0 or more") }
-        return try env.uploads.append(uploadID: uploadID, file: file, offset: offset, data: data)
+        return try env.uploads.append(
+            uploadID: uploadID, by: context.uploadOwner(.catalog), file: file, offset: offset, data: data)
     }
 
     /// Imports everything uploaded under `uploadID`, then discards the upload
-    /// whether or not the import succeeded.
+    /// whether or not the import succeeded. Another caller's upload is
+    /// `NOT_FOUND` and stays as it was.
     public func commitImport(uploadID: String) throws -> CatalogImportSummary {
-        let files = try env.uploads.claim(uploadID: uploadID, purpose: "catalog").files
+        let files = try env.uploads.claim(uploadID: uploadID, by: context.uploadOwner(.catalog)).files
         defer { env.uploads.discard(uploadID: uploadID) }
         return try importCatalog(files)
     }
 
+    /// Discards the caller's upload; another caller's is `NOT_FOUND` and
+    /// stays as it was.
     public func abortImport(uploadID: String) throws {
-        _ = try env.uploads.claim(uploadID: uploadID, purpose: "catalog")
+        _ = try env.uploads.claim(uploadID: uploadID, by: context.uploadOwner(.catalog))
         env.uploads.discard(uploadID: uploadID)
     }
 }

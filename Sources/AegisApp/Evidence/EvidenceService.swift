@@ -57,27 +57,29 @@ public struct EvidenceService {
             throw AegisError.invalidArgument("sha256", "sha256 must be 64 hex digits")
         }
         let id = try env.uploads.begin(
-            purpose: "evidence", maxBytes: size,
+            for: context.uploadOwner(.evidence), maxBytes: size,
             metadata: [
                 "test_id": description.testID, "side": description.side.rawValue, "caption": description.caption,
                 "filename": description.filename, "size": String(size), "sha256": sha,
-                "owner": context.actorID ?? "",
             ])
         return Begun(uploadID: id, chunkBytes: env.limits.chunkBytes)
     }
 
+    /// Adds one chunk at `offset` (the bytes received so far); returns the
+    /// bytes received. Only the caller's own evidence uploads are found.
     public func append(uploadID: String, offset: Int64, data: Data) throws -> Int64 {
         guard offset >= 0 else { throw AegisError.invalidArgument("offset", "offset must be 0 or more") }
-        return try env.uploads.append(uploadID: uploadID, file: "content", offset: offset, data: data)
+        return try env.uploads.append(
+            uploadID: uploadID, by: context.uploadOwner(.evidence), file: "content", offset: offset, data: data)
     }
 
     /// Checks size and hash, stores the content, and makes it visible.
-    /// Whatever happens, the staged upload is gone afterwards.
+    /// Whatever happens, the caller's staged upload is gone afterwards;
+    /// anyone else's is `NOT_FOUND` and left alone.
     public func commit(uploadID: String) throws -> Evidence {
-        let claimed = try env.uploads.claim(uploadID: uploadID, purpose: "evidence")
+        let claimed = try env.uploads.claim(uploadID: uploadID, by: context.uploadOwner(.evidence))
         defer { env.uploads.discard(uploadID: uploadID) }
         let m = claimed.metadata
-        guard m["owner"] == (context.actorID ?? "") else { throw AegisError.notFound("upload", uploadID) }
         guard let testID = m["test_id"], let side = m["side"].flatMap(TeamSide.init(rawValue:)),
             let size = m["size"].flatMap(Int64.init), let sha = m["sha256"]
         else { throw AegisError.notFound("upload", uploadID) }
@@ -100,18 +102,22 @@ public struct EvidenceService {
             size: size, sha256: sha)
     }
 
+    /// Discards the caller's upload; anyone else's is `NOT_FOUND` and left
+    /// alone.
     public func abort(uploadID: String) throws {
-        let claimed = try env.uploads.claim(uploadID: uploadID, purpose: "evidence")
+        _ = try env.uploads.claim(uploadID: uploadID, by: context.uploadOwner(.evidence))
         env.uploads.discard(uploadID: uploadID)
-        guard claimed.metadata["owner"] == (context.actorID ?? "") else { throw AegisError.notFound("upload", uploadID) }
     }
 
-    public func list(testID: String) throws -> [Evidence] {
+    /// One page of a test's evidence by `uploaded_at`, then `id`. A caller
+    /// who sees the test blind gets blue's evidence only, page after page.
+    public func list(testID: String, limit: Int?, cursor: String?) throws -> ListResult<Evidence> {
         let principal = try context.requirePrincipal()
+        let page = try Cursor.pageRequest(limit: limit, cursor: cursor)
         return try context.session.read { repos in
             guard let test = try repos.tests.test(id: testID) else { throw AegisError.notFound("test", testID) }
-            let all = try repos.evidence.evidence(testID: testID)
-            return principal.seesRedacted(test) ? all.filter { $0.side == .blue } : all
+            let side: TeamSide? = principal.seesRedacted(test) ? .blue : nil
+            return ListResult(try repos.evidence.evidence(testID: testID, side: side, page: page))
         }
     }
 
@@ -128,13 +134,7 @@ public struct EvidenceService {
         guard offset >= 0 else { throw AegisError.invalidArgument("offset", "offset must be 0 or more") }
         let length = min(length ?? env.limits.chunkBytes, env.limits.chunkBytes)
         guard length > 0 else { throw AegisError.invalidArgument("length", "length must be at least 1") }
-        let evidence = try context.session.read { repos -> Evidence in
-            guard let e = try repos.evidence.evidence(id: id), let test = try repos.tests.test(id: e.testID) else {
-                throw AegisError.notFound("evidence", id)
-            }
-            if e.side == .red && principal.seesRedacted(test) { throw AegisError.notFound("evidence", id) }
-            return e
-        }
+        let evidence = try context.session.read { try visibleEvidence(id: id, in: $0, to: principal) }
         guard offset <= evidence.size else {
             throw AegisError.invalidArgument("offset", "offset is beyond the end (\(evidence.size) bytes)")
         }
@@ -143,10 +143,13 @@ public struct EvidenceService {
     }
 
     /// Removes the evidence; its content too when nothing else points at it.
+    /// Red evidence that blind mode hides from the caller is `NOT_FOUND`,
+    /// as for `get`, and stays.
     public func delete(id: String) throws {
+        let principal = try context.requirePrincipal()
         let now = env.clock.now()
         let (sha, unreferenced) = try context.session.write { repos -> (String, Bool) in
-            guard let e = try repos.evidence.evidence(id: id) else { throw AegisError.notFound("evidence", id) }
+            let e = try visibleEvidence(id: id, in: repos, to: principal)
             try repos.evidence.delete(id: id)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "evidence.delete", "evidence", id, changes: ["test_id": .string(e.testID)], event: "evidence.deleted",
@@ -157,6 +160,15 @@ public struct EvidenceService {
     }
 
     // MARK: Helpers
+
+    /// The evidence `id` if `principal` may see it: red evidence that blind
+    /// mode hides is `NOT_FOUND`, like evidence that does not exist.
+    private func visibleEvidence(id: String, in repos: any Repositories, to principal: Principal) throws -> Evidence {
+        guard let e = try repos.evidence.evidence(id: id), let test = try repos.tests.test(id: e.testID),
+            !(e.side == .red && principal.seesRedacted(test))
+        else { throw AegisError.notFound("evidence", id) }
+        return e
+    }
 
     private func record(_ d: Description, size: Int64, sha256: String) throws -> Evidence {
         let principal = try context.requirePrincipal()

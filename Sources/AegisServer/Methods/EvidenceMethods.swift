@@ -21,8 +21,8 @@ enum EvidenceMethods {
             try service(scope).abort(uploadID: p.uploadID)
             return Done()
         },
-        .method("evidence.list", TestIDParams.self) { p, scope in
-            ListResult(items: try service(scope).list(testID: p.testID), nextCursor: nil)
+        .method("evidence.list", ListParams.self) { p, scope in
+            try service(scope).list(testID: p.testID, limit: p.limit, cursor: p.cursor)
         },
         .method("evidence.get", GetParams.self) { p, scope in
             try service(scope).get(id: p.id, offset: p.offset ?? 0, length: p.length)
@@ -90,9 +90,14 @@ enum EvidenceMethods {
 
     struct AppendResult: Encodable, Sendable { var received: Int64 }
 
-    struct TestIDParams: Decodable, Sendable {
+    struct ListParams: Decodable, Sendable {
         var testID: String
-        enum CodingKeys: String, CodingKey { case testID = "test_id" }
+        var limit: Int?
+        var cursor: String?
+        enum CodingKeys: String, CodingKey {
+            case limit, cursor
+            case testID = "test_id"
+        }
     }
 
     struct GetParams: Decodable, Sendable {

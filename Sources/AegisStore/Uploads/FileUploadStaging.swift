@@ -5,10 +5,12 @@ import Synchronization
 /// Chunked uploads collected in files under `<data-dir>/uploads`. Clients
 /// name files only as labels: on disk each file is `<upload-id>/<n>`, so no
 /// client-chosen path ever reaches the file system. Uploads idle for longer
-/// than `expiry` are removed when the next one begins.
+/// than `expiry` are removed when the next one begins. Each upload is
+/// bound to the `UploadOwner` that began it; to anyone else it does not
+/// exist.
 public final class FileUploadStaging: UploadStaging {
     private struct Upload {
-        var purpose: String
+        var owner: UploadOwner
         var maxBytes: Int64
         var metadata: [String: String]
         var total: Int64 = 0
@@ -30,7 +32,7 @@ public final class FileUploadStaging: UploadStaging {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 
-    public func begin(purpose: String, maxBytes: Int64, metadata: [String: String] = [:]) throws -> String {
+    public func begin(for owner: UploadOwner, maxBytes: Int64, metadata: [String: String] = [:]) throws -> String {
         let now = Date()
         let expired = uploads.withLock { uploads in
             let old = uploads.filter { now.timeIntervalSince($0.value.touched) > expiry }.map(\.key)
@@ -44,7 +46,7 @@ public final class FileUploadStaging: UploadStaging {
         try FileManager.default.createDirectory(at: directory(id), withIntermediateDirectories: false)
         let admitted = uploads.withLock { uploads -> Bool in
             guard uploads.count < maxOpenUploads else { return false }
-            uploads[id] = Upload(purpose: purpose, maxBytes: maxBytes, metadata: metadata, touched: now)
+            uploads[id] = Upload(owner: owner, maxBytes: maxBytes, metadata: metadata, touched: now)
             return true
         }
         guard admitted else {
@@ -55,11 +57,13 @@ public final class FileUploadStaging: UploadStaging {
         return id
     }
 
-    public func append(uploadID: String, file: String, offset: Int64, data: Data) throws -> Int64 {
+    public func append(uploadID: String, by owner: UploadOwner, file: String, offset: Int64, data: Data) throws
+        -> Int64
+    {
         // Under the lock, so chunks of one upload land in order and the
         // recorded sizes always match the files.
         try uploads.withLock { uploads throws -> Int64 in
-            guard var upload = uploads[uploadID] else { throw AegisError.notFound("upload", String(uploadID.prefix(64))) }
+            guard var upload = uploads[uploadID], upload.owner == owner else { throw Self.notFound(uploadID) }
             let index = upload.files.firstIndex { $0.name == file } ?? upload.files.count
             let current = index < upload.files.count ? upload.files[index].size : 0
             guard offset == current else {
@@ -89,19 +93,28 @@ public final class FileUploadStaging: UploadStaging {
         }
     }
 
-    public func claim(uploadID: String, purpose: String) throws -> ClaimedUpload {
+    public func claim(uploadID: String, by owner: UploadOwner) throws -> ClaimedUpload {
+        // Checked and taken in one step: a stranger's claim leaves the
+        // upload exactly as it was.
         let claimed = uploads.withLock { uploads -> Upload? in
-            guard let upload = uploads[uploadID], upload.purpose == purpose else { return nil }
+            guard let upload = uploads[uploadID], upload.owner == owner else { return nil }
             uploads[uploadID] = nil
             return upload
         }
-        guard let upload = claimed else {
-            throw AegisError.notFound("upload", String(uploadID.prefix(64)))
+        guard let upload = claimed else { throw Self.notFound(uploadID) }
+        do {
+            let files = try upload.files.enumerated().map { index, file in
+                UploadedFile(
+                    name: file.name,
+                    content: try Data(contentsOf: fileURL(uploadID: uploadID, index: index), options: .alwaysMapped))
+            }
+            return ClaimedUpload(files: files, metadata: upload.metadata)
+        } catch {
+            // Taken but unreadable (reported as INTERNAL): nobody can reach
+            // it any more, so its files go now rather than never.
+            discard(uploadID: uploadID)
+            throw error
         }
-        let files = try upload.files.enumerated().map { index, file in
-            UploadedFile(name: file.name, content: try Data(contentsOf: fileURL(uploadID: uploadID, index: index), options: .alwaysMapped))
-        }
-        return ClaimedUpload(files: files, metadata: upload.metadata)
     }
 
     public func discard(uploadID: String) {
@@ -114,4 +127,9 @@ public final class FileUploadStaging: UploadStaging {
     }
 
     private func directory(_ id: String) -> URL { root.appendingPathComponent(id) }
+
+    /// The one answer for unknown, finished and other owners' uploads.
+    private static func notFound(_ uploadID: String) -> AegisError {
+        AegisError.notFound("upload", String(uploadID.prefix(64)))
+    }
 }
