@@ -195,6 +195,38 @@ import Testing
         #expect(mismatch?.code == "FAILED_PRECONDITION")
     }
 
+    /// Two leads upload the same content and delete it again, at once, over
+    /// and over: a delete never takes away a file that other evidence has
+    /// just come to point at.
+    @Test func deletesAndUploadsOfTheSameContentDoNotRace() throws {
+        let team = try Team()
+        let t = try team.readyTest(blind: false)
+        let content = Data("the same bytes, uploaded again and again".utf8)
+        let failures = Failures()
+        let group = DispatchGroup()
+        for (lead, side) in [("redlead", "red"), ("bluelead", "blue")] {
+            nonisolated(unsafe) let client = team[lead]  // used by this thread only
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                for _ in 0..<60 {
+                    do {
+                        let e = try client.call(
+                            "evidence.upload",
+                            ["test_id": t["id"] ?? .nil, "side": .string(side), "filename": "x", "content": .binary(content)])
+                        let back = try client.call("evidence.get", ["id": e["id"] ?? .nil])
+                        if back["data"]?.dataValue != content { failures.add("\(lead): content changed") }
+                        _ = try client.call("evidence.delete", ["id": e["id"] ?? .nil])
+                    } catch {
+                        failures.add("\(lead): \(error)")
+                    }
+                }
+            }.start()
+        }
+        group.wait()
+        #expect(failures.all.isEmpty, "\(failures.all.prefix(3))")
+    }
+
     @Test func theAuditTrailIsAppendOnly() throws {
         let team = try Team()
         _ = try team.readyTest()
@@ -202,4 +234,12 @@ import Testing
         #expect(throws: (any Error).self) { try raw.execute("UPDATE audit SET action = 'x'") }
         #expect(throws: (any Error).self) { try raw.execute("DELETE FROM audit") }
     }
+}
+
+/// Failures gathered from several threads.
+final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ item: String) { lock.withLock { items.append(item) } }
+    var all: [String] { lock.withLock { items } }
 }

@@ -33,8 +33,10 @@ public struct EvidenceService {
         let description = try check(description)
         guard Int64(content.count) <= env.limits.maxEvidenceBytes else { throw tooLarge() }
         let sha = env.crypto.sha256Hex(content)
-        try env.blobs.put(data: content, sha256: sha)
-        return try record(description, size: Int64(content.count), sha256: sha)
+        return try BlobLocks.shared.withLock(sha) {
+            try env.blobs.put(data: content, sha256: sha)
+            return try record(description, size: Int64(content.count), sha256: sha)
+        }
     }
 
     public struct Begun: Sendable, Encodable {
@@ -92,14 +94,16 @@ public struct EvidenceService {
         guard env.crypto.sha256Hex(content) == sha else {
             throw AegisError(.failedPrecondition, "the content does not match its sha256", details: ["field": "sha256"])
         }
-        if claimed.files.isEmpty {
-            try env.blobs.put(data: Data(), sha256: sha)
-        } else {
-            try env.blobs.put(file: env.uploads.fileURL(uploadID: uploadID, index: 0), sha256: sha)
+        return try BlobLocks.shared.withLock(sha) {
+            if claimed.files.isEmpty {
+                try env.blobs.put(data: Data(), sha256: sha)
+            } else {
+                try env.blobs.put(file: env.uploads.fileURL(uploadID: uploadID, index: 0), sha256: sha)
+            }
+            return try record(
+                Description(testID: testID, side: side, caption: m["caption"] ?? "", filename: m["filename"] ?? ""),
+                size: size, sha256: sha)
         }
-        return try record(
-            Description(testID: testID, side: side, caption: m["caption"] ?? "", filename: m["filename"] ?? ""),
-            size: size, sha256: sha)
     }
 
     /// Discards the caller's upload; anyone else's is `NOT_FOUND` and left
@@ -148,15 +152,19 @@ public struct EvidenceService {
     public func delete(id: String) throws {
         let principal = try context.requirePrincipal()
         let now = env.clock.now()
-        let (sha, unreferenced) = try context.session.write { repos -> (String, Bool) in
-            let e = try visibleEvidence(id: id, in: repos, to: principal)
-            try repos.evidence.delete(id: id)
-            try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                "evidence.delete", "evidence", id, changes: ["test_id": .string(e.testID)], event: "evidence.deleted",
-                payload: ["test_id": .string(e.testID), "side": .string(e.side.rawValue)])
-            return (e.sha256, try repos.evidence.references(sha256: e.sha256) == 0)
+        // Evidence never changes, so its hash read here is the one deleted below.
+        let sha = try context.session.read { try visibleEvidence(id: id, in: $0, to: principal).sha256 }
+        try BlobLocks.shared.withLock(sha) {
+            let unreferenced = try context.session.write { repos -> Bool in
+                let e = try visibleEvidence(id: id, in: repos, to: principal)
+                try repos.evidence.delete(id: id)
+                try ChangeLog(repos: repos, env: env, context: context, now: now).record(
+                    "evidence.delete", "evidence", id, changes: ["test_id": .string(e.testID)],
+                    event: "evidence.deleted", payload: ["test_id": .string(e.testID), "side": .string(e.side.rawValue)])
+                return try repos.evidence.references(sha256: e.sha256) == 0
+            }
+            if unreferenced { try? env.blobs.remove(sha256: sha) }
         }
-        if unreferenced { try? env.blobs.remove(sha256: sha) }
     }
 
     // MARK: Helpers
