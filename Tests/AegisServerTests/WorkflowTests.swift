@@ -132,6 +132,16 @@ import Testing
         let blind = try #require(try created("bluelead"))
         #expect(blind["name"] == nil)
         #expect(blind["procedure"] == nil)
+        // Red evidence is hidden the same way; blue's own is not.
+        for (who, side, name) in [("redop", "red", "plan.txt"), ("blueanalyst", "blue", "alerts.json")] {
+            _ = try team[who].call(
+                "evidence.upload",
+                ["test_id": t["id"] ?? .nil, "side": .string(side), "filename": .string(name), "content": .binary(Data([1]))])
+        }
+        let evidence = try team["bluelead"].call("audit.list", ["entity_kind": "evidence"])["items"]?.arrayValue ?? []
+        let filenames = evidence.compactMap { $0["changes"]?["filename"]?.stringValue }
+        #expect(filenames == ["alerts.json"])
+        #expect(evidence.count == 2)
         t = try team.move("redop", "test.start", t)
         t = try team.move("redop", "test.submit_red", t, ["outcome": "executed"])
         #expect(try created("bluelead")?["name"] == "Mimikatz via PowerShell")

@@ -8,7 +8,7 @@ public struct AuditService {
     public init(context: CallContext) { self.context = context }
 
     /// Of an entry about a test this principal sees blind (or about that
-    /// test's evidence), only these changes are shown: the trail must not
+    /// test's red evidence), only these changes are shown: the trail must not
     /// tell what `test.get` hides.
     static let keptWhileBlind: Set<String> = ["state", "version", "side", "test_id", "technique_id"]
 
@@ -37,7 +37,11 @@ public struct AuditService {
             return answer
         }
         return try entries.map { entry in
-            let testID = entry.entityKind == "test" ? entry.entityID : entry.changes["test_id"]?.stringValue
+            // Entries about the test itself, or about its red evidence (blue
+            // evidence is theirs to see).
+            let testID =
+                entry.entityKind == "test"
+                ? entry.entityID : entry.changes["side"] == "blue" ? nil : entry.changes["test_id"]?.stringValue
             guard let testID, try isHidden(testID) else { return entry }
             var redacted = entry
             redacted.changes = entry.changes.filter { Self.keptWhileBlind.contains($0.key) }

@@ -32,7 +32,8 @@ public struct SodiumCrypto: CryptoProvider {
                 crypto_pwhash_ALG_ARGON2ID13)
         }
         guard rc == 0 else { throw SodiumError.outOfMemory }
-        return String(cString: out)
+        let bytes = out.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public func verifyPassword(_ password: String, hash: String) -> Bool {
