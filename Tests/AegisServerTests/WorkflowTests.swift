@@ -142,6 +142,11 @@ import Testing
         let filenames = evidence.compactMap { $0["changes"]?["filename"]?.stringValue }
         #expect(filenames == ["alerts.json"])
         #expect(evidence.count == 2)
+        // Nor do the events, which every subscriber gets.
+        let replay = try team["bluelead"].call("events.replay", ["after_seq": 0, "limit": 1000])["items"]?.arrayValue ?? []
+        let uploaded = replay.filter { $0["type"] == "evidence.uploaded" }
+        #expect(uploaded.count == 2)
+        #expect(uploaded.allSatisfy { $0["payload"]?["sha256"] == nil && $0["payload"]?["size"] == nil })
         t = try team.move("redop", "test.start", t)
         t = try team.move("redop", "test.submit_red", t, ["outcome": "executed"])
         #expect(try created("bluelead")?["name"] == "Mimikatz via PowerShell")

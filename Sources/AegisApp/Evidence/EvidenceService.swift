@@ -194,10 +194,8 @@ public struct EvidenceService {
                     "size": .int(size), "sha256": .string(sha256),
                 ],
                 event: "evidence.uploaded",
-                payload: [
-                    "test_id": .string(d.testID), "side": .string(d.side.rawValue), "size": .int(size),
-                    "sha256": .string(sha256),
-                ])
+                // Events reach every subscriber: nothing blind mode may hide.
+                payload: ["test_id": .string(d.testID), "side": .string(d.side.rawValue)])
         }
         return evidence
     }

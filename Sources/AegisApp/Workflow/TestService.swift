@@ -124,7 +124,8 @@ public struct TestService {
             "test.create", "test", test.id, changes: changes, event: "test.created",
             payload: [
                 "technique_id": .string(test.techniqueID), "state": .string(test.state.rawValue),
-                "version": .int(Int64(test.version)), "retest_of": .text(test.retestOf),
+                // Events reach every subscriber: nothing blind mode may hide.
+                "version": .int(Int64(test.version)),
             ])
         try TechniqueCoverage(repos: repos, env: env, context: context, now: now).refresh(test.techniqueID)
     }

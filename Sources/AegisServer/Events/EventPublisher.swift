@@ -89,7 +89,9 @@ final class EventPublisher: @unchecked Sendable {
             condition.unlock()
             // From memory when the handed events continue the sequence; from
             // the outbox at start, on the periodic poll, and after any gap.
-            if handed.isEmpty || !publishHanded(handed, socket) || catchUp {
+            // The last round reads the outbox too: a batch whose callers were
+            // answered may not have been handed over yet.
+            if handed.isEmpty || !publishHanded(handed, socket) || catchUp || stop {
                 catchUp = false
                 publishCommitted(socket)
             } else {

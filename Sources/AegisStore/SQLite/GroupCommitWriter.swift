@@ -79,6 +79,22 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
     }
 
+    /// Puts units back at the head of the queue, in order.
+    private func requeue(_ jobs: [WriteJob]) {
+        guard !jobs.isEmpty else { return }
+        condition.lock()
+        pending.insert(contentsOf: jobs, at: 0)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Units waiting for a batch (for tests).
+    var waiting: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return pending.count
+    }
+
     private func loop() {
         while true {
             condition.lock()
@@ -94,18 +110,25 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
     }
 
-    private func run(_ batch: [WriteJob]) {
+    /// Runs `batch` in one transaction and answers its callers, except the
+    /// units handed back to the queue when the transaction was lost.
+    /// Internal for tests.
+    func run(_ batch: [WriteJob]) {
         var committedEvents: [StoredEvent] = []
+        var answered = batch[...]
         defer {
             // Drop each caller's closure before waking it: the caller's
             // `withoutActuallyEscaping` checks that nothing kept it.
-            for job in batch {
+            for job in answered {
                 job.run = nil
                 job.done.signal()
             }
             // The publisher last: callers' replies go out first.
             if !committedEvents.isEmpty { afterCommit(committedEvents) }
         }
+        // A transaction left open by a failure that could not be undone
+        // would make every later batch fail.
+        if !connection.isAutocommit { try? connection.prepare("ROLLBACK").run() }
         do {
             try connection.prepare("BEGIN IMMEDIATE").run()
         } catch {
@@ -113,7 +136,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             return
         }
         var events: [StoredEvent] = []
-        for job in batch {
+        for (index, job) in batch.enumerated() {
             let recorder = EventRecorder()
             do {
                 try connection.prepare("SAVEPOINT unit").run()
@@ -122,8 +145,21 @@ final class GroupCommitWriter: @unchecked Sendable {
                 events += recorder.events
             } catch {
                 job.error = error
-                try? connection.prepare("ROLLBACK TO unit").run()
-                try? connection.prepare("RELEASE unit").run()
+                let undone =
+                    (try? connection.prepare("ROLLBACK TO unit").run()) != nil
+                    && (try? connection.prepare("RELEASE unit").run()) != nil
+                guard undone, !connection.isAutocommit else {
+                    // SQLite rolled the whole transaction back (it may on
+                    // FULL, IOERR or NOMEM), or this unit's writes could not
+                    // be undone: nothing of the batch may stand. The units
+                    // already run fail; those not run yet go back to the queue.
+                    if !connection.isAutocommit { try? connection.prepare("ROLLBACK").run() }
+                    let lost = AegisError.unavailable("the write was rolled back; retry")
+                    for earlier in batch[..<index] where earlier.error == nil { earlier.error = lost }
+                    answered = batch[...index]
+                    requeue(Array(batch[(index + 1)...]))
+                    return
+                }
             }
         }
         do {

@@ -60,5 +60,7 @@ final class SQLiteConnection {
 
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
     var changes: Int { Int(sqlite3_changes(handle)) }
+    /// False while a transaction is open.
+    var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 }
