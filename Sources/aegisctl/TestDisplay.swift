@@ -4,7 +4,6 @@ import ArgumentParser
 import Foundation
 
 /// How `aegisctl test` commands print tests, timelines and lists.
-
 enum TestDisplay {
     static let columns: [(title: String, key: String, max: Int)] = [
         ("ID", "id", 40), ("TECHNIQUE", "technique_id", 10), ("STATE", "state", 19), ("OUTCOME", "outcome", 9),
