@@ -32,14 +32,10 @@ struct SQLiteAPIKeyRepository: APIKeyRepository {
     }
 
     func keys(page: PageRequest) throws -> Page<APIKey> {
-        var sql = "SELECT \(Self.columns) FROM api_keys"
-        var values: [SQLValue] = []
-        if let after = page.after {
-            sql += " WHERE id > ?"
-            values.append(.text(after))
-        }
-        values.append(.int(page.limit + 1))
-        let rows = try db.prepare(sql + " ORDER BY id LIMIT ?").bind(values).rows(Self.key)
+        var filter = SQLFilter()
+        if let after = page.after { filter.add("id > ?", .text(after)) }
+        let rows = try db.prepare("SELECT \(Self.columns) FROM api_keys \(filter.clause) ORDER BY id LIMIT ?")
+            .bind(filter.values + [.int(page.limit + 1)]).rows(Self.key)
         let items = Array(rows.prefix(page.limit))
         return Page(items: items, nextKey: rows.count > page.limit ? items.last?.id : nil)
     }

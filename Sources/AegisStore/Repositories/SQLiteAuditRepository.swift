@@ -19,44 +19,34 @@ struct SQLiteAuditRepository: AuditRepository {
     }
 
     func entries(matching query: AuditQuery) throws -> Page<AuditEntry> {
-        var conditions: [String] = []
-        var values: [SQLValue] = []
+        var filter = SQLFilter()
         if let after = query.page.after.flatMap(Int64.init) {
-            conditions.append("id > ?")
-            values.append(.int(after))
+            filter.add("id > ?", .int(after))
         }
         if let kind = query.entityKind {
-            conditions.append("entity_kind = ?")
-            values.append(.text(kind))
+            filter.add("entity_kind = ?", .text(kind))
         }
         if let id = query.entityID {
-            conditions.append("entity_id = ?")
-            values.append(.text(id))
+            filter.add("entity_id = ?", .text(id))
         }
         if let actor = query.actor {
-            conditions.append("actor = ?")
-            values.append(.text(actor))
+            filter.add("actor = ?", .text(actor))
         }
         if let action = query.action {
-            conditions.append("action = ?")
-            values.append(.text(action))
+            filter.add("action = ?", .text(action))
         }
         if let since = query.since {
-            conditions.append("at >= ?")
-            values.append(.int(StoreTime.micros(since)))
+            filter.add("at >= ?", .int(StoreTime.micros(since)))
         }
         if let until = query.until {
-            conditions.append("at < ?")
-            values.append(.int(StoreTime.micros(until)))
+            filter.add("at < ?", .int(StoreTime.micros(until)))
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        values.append(.int(query.page.limit + 1))
         let rows = try db.prepare(
             """
             SELECT id, at, actor, action, entity_kind, entity_id, changes, request_id, peer FROM audit
-            \(whereClause) ORDER BY id LIMIT ?
+            \(filter.clause) ORDER BY id LIMIT ?
             """
-        ).bind(values).rows { row in
+        ).bind(filter.values + [.int(query.page.limit + 1)]).rows { row in
             AuditEntry(
                 id: row.int(0), at: StoreTime.date(row.int(1)), actor: row.optionalText(2), action: row.text(3),
                 entityKind: row.text(4), entityID: row.text(5),

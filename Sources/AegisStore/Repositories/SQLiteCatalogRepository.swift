@@ -35,40 +35,35 @@ struct SQLiteCatalogRepository: CatalogRepository {
     }
 
     func techniques(matching query: TechniqueQuery) throws -> Page<Technique> {
-        var conditions: [String] = []
-        var values: [SQLValue] = []
+        var filter = SQLFilter()
         if let after = query.page.after {
-            conditions.append("t.id > ?")
-            values.append(.text(after))
+            filter.add("t.id > ?", .text(after))
         }
-        if !query.includeRevoked { conditions.append("t.revoked = 0 AND t.deprecated = 0") }
-        if !query.includeSubtechniques { conditions.append("t.is_subtechnique = 0") }
+        if !query.includeRevoked { filter.add("t.revoked = 0 AND t.deprecated = 0") }
+        if !query.includeSubtechniques { filter.add("t.is_subtechnique = 0") }
         if let shortname = query.tacticShortname {
             if let domain = query.domain {
-                conditions.append(
-                    "EXISTS (SELECT 1 FROM technique_tactics x WHERE x.technique_id = t.id AND x.shortname = ? AND x.domain = ?)")
-                values += [.text(shortname), .text(domain)]
+                filter.add(
+                    "EXISTS (SELECT 1 FROM technique_tactics x WHERE x.technique_id = t.id AND x.shortname = ? AND x.domain = ?)",
+                    .text(shortname), .text(domain))
             } else {
-                conditions.append(
-                    "EXISTS (SELECT 1 FROM technique_tactics x WHERE x.technique_id = t.id AND x.shortname = ?)")
-                values.append(.text(shortname))
+                filter.add(
+                    "EXISTS (SELECT 1 FROM technique_tactics x WHERE x.technique_id = t.id AND x.shortname = ?)",
+                    .text(shortname))
             }
         }
         if let platform = query.platform {
-            conditions.append(
-                "EXISTS (SELECT 1 FROM technique_platforms p WHERE p.technique_id = t.id AND p.platform = ? COLLATE NOCASE)")
-            values.append(.text(platform))
+            filter.add(
+                "EXISTS (SELECT 1 FROM technique_platforms p WHERE p.technique_id = t.id AND p.platform = ? COLLATE NOCASE)",
+                .text(platform))
         }
         if let text = query.text {
-            conditions.append("(t.id LIKE ? ESCAPE '\\' OR t.name LIKE ? ESCAPE '\\')")
-            let pattern = "%" + likeEscaped(text) + "%"
-            values += [.text(pattern), .text(pattern)]
+            let pattern = SQLValue.text("%" + likeEscaped(text) + "%")
+            filter.add("(t.id LIKE ? ESCAPE '\\' OR t.name LIKE ? ESCAPE '\\')", pattern, pattern)
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        values.append(.int(query.page.limit + 1))
         let items = try db.prepare(
-            "\(Self.techniqueSelect) \(whereClause) ORDER BY t.id LIMIT ?"
-        ).bind(values).rows(Self.technique)
+            "\(Self.techniqueSelect) \(filter.clause) ORDER BY t.id LIMIT ?"
+        ).bind(filter.values + [.int(query.page.limit + 1)]).rows(Self.technique)
         return page(items, limit: query.page.limit, key: \.id)
     }
 
@@ -112,26 +107,20 @@ struct SQLiteCatalogRepository: CatalogRepository {
     }
 
     func actors(matching query: ActorQuery) throws -> Page<ThreatActor> {
-        var conditions: [String] = []
-        var values: [SQLValue] = []
+        var filter = SQLFilter()
         if let after = query.page.after {
-            conditions.append("id > ?")
-            values.append(.text(after))
+            filter.add("id > ?", .text(after))
         }
-        if !query.includeRevoked { conditions.append("revoked = 0 AND deprecated = 0") }
+        if !query.includeRevoked { filter.add("revoked = 0 AND deprecated = 0") }
         if let kind = query.kind {
-            conditions.append("kind = ?")
-            values.append(.text(kind.rawValue))
+            filter.add("kind = ?", .text(kind.rawValue))
         }
         if let text = query.text {
-            conditions.append("(id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\')")
-            let pattern = "%" + likeEscaped(text) + "%"
-            values += [.text(pattern), .text(pattern), .text(pattern)]
+            let pattern = SQLValue.text("%" + likeEscaped(text) + "%")
+            filter.add("(id LIKE ? ESCAPE '\\' OR name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\')", pattern, pattern, pattern)
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        values.append(.int(query.page.limit + 1))
-        let items = try db.prepare("SELECT \(Self.actorColumns) FROM actors \(whereClause) ORDER BY id LIMIT ?")
-            .bind(values).rows(Self.actor)
+        let items = try db.prepare("SELECT \(Self.actorColumns) FROM actors \(filter.clause) ORDER BY id LIMIT ?")
+            .bind(filter.values + [.int(query.page.limit + 1)]).rows(Self.actor)
         return page(items, limit: query.page.limit, key: \.id)
     }
 

@@ -69,28 +69,21 @@ struct SQLiteTemplateRepository: TemplateRepository {
     func templates(techniqueID: String?, format: Template.Source.Format?, text: String?, page: PageRequest) throws
         -> Page<Template>
     {
-        var conditions: [String] = []
-        var values: [SQLValue] = []
+        var filter = SQLFilter()
         if let after = page.after {
-            conditions.append("id > ?")
-            values.append(.text(after))
+            filter.add("id > ?", .text(after))
         }
         if let techniqueID {
-            conditions.append("(technique_id = ? OR technique_id LIKE ?)")
-            values += [.text(techniqueID), .text(techniqueID + ".%")]
+            filter.add("(technique_id = ? OR technique_id LIKE ?)", .text(techniqueID), .text(techniqueID + ".%"))
         }
         if let format {
-            conditions.append("source_format = ?")
-            values.append(.text(format.rawValue))
+            filter.add("source_format = ?", .text(format.rawValue))
         }
         if let text {
-            conditions.append("name LIKE ? ESCAPE '\\'")
-            values.append(.text("%" + likeEscaped(text) + "%"))
+            filter.add("name LIKE ? ESCAPE '\\'", .text("%" + likeEscaped(text) + "%"))
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        values.append(.int(page.limit + 1))
-        let rows = try db.prepare("SELECT \(Self.columns) FROM templates \(whereClause) ORDER BY id LIMIT ?")
-            .bind(values).rows(Self.template)
+        let rows = try db.prepare("SELECT \(Self.columns) FROM templates \(filter.clause) ORDER BY id LIMIT ?")
+            .bind(filter.values + [.int(page.limit + 1)]).rows(Self.template)
         let items = Array(rows.prefix(page.limit))
         return Page(items: items, nextKey: rows.count > page.limit ? items.last?.id : nil)
     }

@@ -68,23 +68,19 @@ struct SQLiteUserRepository: UserRepository {
     }
 
     func users(text: String?, role: Role?, includeDisabled: Bool, page: PageRequest) throws -> Page<User> {
-        var conditions: [String] = []
-        var values: [SQLValue] = []
+        var filter = SQLFilter()
         if let after = page.after {
-            conditions.append("username_key > ?")
-            values.append(.text(after))
+            filter.add("username_key > ?", .text(after))
         }
-        if !includeDisabled { conditions.append("disabled = 0") }
+        if !includeDisabled { filter.add("disabled = 0") }
         if let text {
-            conditions.append("(username LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\')")
-            let pattern = "%" + likeEscaped(text) + "%"
-            values += [.text(pattern), .text(pattern)]
+            let pattern = SQLValue.text("%" + likeEscaped(text) + "%")
+            filter.add("(username LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\')", pattern, pattern)
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         // Roles are few per user: filter them here rather than in SQL.
         let rows = try db.prepare(
-            "SELECT \(Self.columns) FROM users \(whereClause) ORDER BY username_key"
-        ).bind(values).rows(Self.user)
+            "SELECT \(Self.columns) FROM users \(filter.clause) ORDER BY username_key"
+        ).bind(filter.values).rows(Self.user)
         let matching = role.map { r in rows.filter { $0.roles.contains(r) } } ?? rows
         let items = Array(matching.prefix(page.limit))
         return Page(items: items, nextKey: matching.count > page.limit ? items.last?.username.lowercased() : nil)
