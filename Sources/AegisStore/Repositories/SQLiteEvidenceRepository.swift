@@ -26,26 +26,22 @@ struct SQLiteEvidenceRepository: EvidenceRepository {
     }
 
     func evidence(testID: String, side: TeamSide?, page: PageRequest) throws -> Page<Evidence> {
-        var conditions = ["test_id = ?"]
-        var values: [SQLValue] = [.text(testID)]
+        var filter = SQLFilter()
+        filter.add("test_id = ?", .text(testID))
         if let side {
-            conditions.append("side = ?")
-            values.append(.text(side.rawValue))
+            filter.add("side = ?", .text(side.rawValue))
         }
         if let after = page.after {
-            guard let (at, id) = SQLiteNotificationRepository.splitKey(after) else {
+            guard let (at, id) = TimeKey.split(after) else {
                 throw AegisError.invalidArgument("cursor", "not a cursor returned by this server")
             }
-            conditions.append("(uploaded_at > ? OR (uploaded_at = ? AND id > ?))")
-            values += [.int(at), .int(at), .text(id)]
+            filter.add("(uploaded_at > ? OR (uploaded_at = ? AND id > ?))", .int(at), .int(at), .text(id))
         }
-        values.append(.int(Int64(page.limit) + 1))
-        let whereClause = conditions.joined(separator: " AND ")
         let rows = try db.prepare(
-            "SELECT \(Self.columns) FROM evidence WHERE \(whereClause) ORDER BY uploaded_at, id LIMIT ?"
-        ).bind(values).rows(Self.evidence)
+            "SELECT \(Self.columns) FROM evidence \(filter.clause) ORDER BY uploaded_at, id LIMIT ?"
+        ).bind(filter.values + [.int(page.limit + 1)]).rows(Self.evidence)
         let items = Array(rows.prefix(page.limit))
-        let next = rows.count > page.limit ? items.last.map { "\(StoreTime.micros($0.uploadedAt)):\($0.id)" } : nil
+        let next = rows.count > page.limit ? items.last.map { TimeKey.make($0.uploadedAt, $0.id) } : nil
         return Page(items: items, nextKey: next)
     }
 

@@ -15,26 +15,24 @@ struct SQLiteNotificationRepository: NotificationRepository {
     }
 
     func notifications(userID: String, unreadOnly: Bool, page: PageRequest) throws -> Page<UserNotification> {
-        var conditions = ["user_id = ?"]
-        var values: [SQLValue] = [.text(userID)]
-        if unreadOnly { conditions.append("read_at IS NULL") }
-        if let after = page.after, let (at, id) = Self.splitKey(after) {
-            conditions.append("(created_at < ? OR (created_at = ? AND id < ?))")
-            values += [.int(at), .int(at), .text(id)]
+        var filter = SQLFilter()
+        filter.add("user_id = ?", .text(userID))
+        if unreadOnly { filter.add("read_at IS NULL") }
+        if let after = page.after, let (at, id) = TimeKey.split(after) {
+            filter.add("(created_at < ? OR (created_at = ? AND id < ?))", .int(at), .int(at), .text(id))
         }
-        values.append(.int(page.limit + 1))
         let rows = try db.prepare(
             """
             SELECT id, user_id, kind, test_id, message, created_at, read_at FROM notifications
-            WHERE \(conditions.joined(separator: " AND ")) ORDER BY created_at DESC, id DESC LIMIT ?
+            \(filter.clause) ORDER BY created_at DESC, id DESC LIMIT ?
             """
-        ).bind(values).rows { row in
+        ).bind(filter.values + [.int(page.limit + 1)]).rows { row in
             UserNotification(
                 id: row.text(0), userID: row.text(1), kind: row.text(2), testID: row.text(3), message: row.text(4),
                 createdAt: StoreTime.date(row.int(5)), readAt: row.optionalInt(6).map(StoreTime.date))
         }
         let items = Array(rows.prefix(page.limit))
-        let next = rows.count > page.limit ? items.last.map { "\(StoreTime.micros($0.createdAt)):\($0.id)" } : nil
+        let next = rows.count > page.limit ? items.last.map { TimeKey.make($0.createdAt, $0.id) } : nil
         return Page(items: items, nextKey: next)
     }
 
@@ -51,10 +49,5 @@ struct SQLiteNotificationRepository: NotificationRepository {
             total += db.changes
         }
         return total
-    }
-
-    static func splitKey(_ key: String) -> (Int64, String)? {
-        guard let colon = key.firstIndex(of: ":"), let at = Int64(key[..<colon]) else { return nil }
-        return (at, String(key[key.index(after: colon)...]))
     }
 }

@@ -120,39 +120,30 @@ struct SQLiteTestRepository: TestRepository {
     }
 
     func tests(matching query: TestQuery) throws -> Page<TestCase> {
-        var conditions: [String] = []
-        var values: [SQLValue] = []
-        if let after = query.page.after, let colon = after.firstIndex(of: ":"), let at = Int64(after[..<colon]) {
-            conditions.append("(t.updated_at > ? OR (t.updated_at = ? AND t.id > ?))")
-            values += [.int(at), .int(at), .text(String(after[after.index(after: colon)...]))]
+        var filter = SQLFilter()
+        if let after = query.page.after, let (at, id) = TimeKey.split(after) {
+            filter.add("(t.updated_at > ? OR (t.updated_at = ? AND t.id > ?))", .int(at), .int(at), .text(id))
         }
         if let techniqueID = query.techniqueID {
-            conditions.append("t.technique_id = ?")
-            values.append(.text(techniqueID))
+            filter.add("t.technique_id = ?", .text(techniqueID))
         }
         if let state = query.state {
-            conditions.append("t.state = ?")
-            values.append(.text(state.rawValue))
+            filter.add("t.state = ?", .text(state.rawValue))
         }
         if let outcome = query.outcome {
-            conditions.append("t.outcome = ?")
-            values.append(.text(outcome.rawValue))
+            filter.add("t.outcome = ?", .text(outcome.rawValue))
         }
         if let assignee = query.assignee {
-            conditions.append("EXISTS (SELECT 1 FROM test_assignees a WHERE a.test_id = t.id AND a.user_id = ?)")
-            values.append(.text(assignee))
+            filter.add("EXISTS (SELECT 1 FROM test_assignees a WHERE a.test_id = t.id AND a.user_id = ?)", .text(assignee))
         }
         if let since = query.updatedSince {
-            conditions.append("t.updated_at >= ?")
-            values.append(.int(StoreTime.micros(since)))
+            filter.add("t.updated_at >= ?", .int(StoreTime.micros(since)))
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        values.append(.int(query.page.limit + 1))
         let rows = try db.prepare(
-            "SELECT \(Self.columns.replacingOccurrences(of: "\n", with: " ")) FROM tests t \(whereClause) ORDER BY t.updated_at, t.id LIMIT ?"
-        ).bind(values).rows(Self.test)
+            "SELECT \(Self.columns.replacingOccurrences(of: "\n", with: " ")) FROM tests t \(filter.clause) ORDER BY t.updated_at, t.id LIMIT ?"
+        ).bind(filter.values + [.int(query.page.limit + 1)]).rows(Self.test)
         let items = Array(rows.prefix(query.page.limit))
-        let next = rows.count > query.page.limit ? items.last.map { "\(StoreTime.micros($0.updatedAt)):\($0.id)" } : nil
+        let next = rows.count > query.page.limit ? items.last.map { TimeKey.make($0.updatedAt, $0.id) } : nil
         return Page(items: items, nextKey: next)
     }
 
