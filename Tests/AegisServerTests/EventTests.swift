@@ -58,11 +58,12 @@ import Testing
         daemon.daemon.stop()
         let store = try SQLiteStore(path: daemon.dataDirectory.appendingPathComponent("aegis.sqlite").path)
         let session = try store.openSession()
-        let seq = try session.write { repos in
+        try session.write { repos in
             try repos.events.append(
                 DomainEvent(type: "test.happened", subject: .init(kind: "test", id: "1"), actor: nil, payload: [:]),
                 source: "test", at: Date())
         }
+        let seq = try session.read { try $0.events.lastSeq() }
         #expect(try session.read { try $0.events.publishedSeq(instance: "test") } < seq)
         let again = Daemon(settings: daemon.daemon.settings, logger: .init(label: "test"))
         try again.start()

@@ -22,13 +22,13 @@ import AegisTestSupport
         let path = dir.path("a.sqlite")
         _ = try SQLiteStore(path: path)  // migrated
         let connection = try SQLiteConnection(path: path)
-        let writer = GroupCommitWriter(connection: connection, beforeReply: { _ in }, afterCommit: { _ in })
-        let first = WriteJob { repos in _ = try repos.events.append(Self.event("1"), source: "t", at: Date()) }
-        let breaking = WriteJob { repos in
+        let writer = GroupCommitWriter<SQLiteConnection>(connection: connection, beforeReply: { _ in }, afterCommit: { _ in })
+        let first = WriteJob<SQLiteConnection> { repos in try repos.events.append(Self.event("1"), source: "t", at: Date()) }
+        let breaking = WriteJob<SQLiteConnection> { repos in
             try repos.db.execute("ROLLBACK")
             throw Boom()
         }
-        let last = WriteJob { repos in _ = try repos.events.append(Self.event("3"), source: "t", at: Date()) }
+        let last = WriteJob<SQLiteConnection> { repos in try repos.events.append(Self.event("3"), source: "t", at: Date()) }
 
         writer.run([first, breaking, last])
 
@@ -56,9 +56,9 @@ import AegisTestSupport
         let path = dir.path("a.sqlite")
         _ = try SQLiteStore(path: path)
         let connection = try SQLiteConnection(path: path)
-        let writer = GroupCommitWriter(connection: connection, beforeReply: { _ in }, afterCommit: { _ in })
+        let writer = GroupCommitWriter<SQLiteConnection>(connection: connection, beforeReply: { _ in }, afterCommit: { _ in })
         try connection.execute("BEGIN")
-        let job = WriteJob { repos in _ = try repos.events.append(Self.event("1"), source: "t", at: Date()) }
+        let job = WriteJob<SQLiteConnection> { repos in try repos.events.append(Self.event("1"), source: "t", at: Date()) }
         writer.run([job])
         #expect(job.error == nil)
         #expect(try connection.prepare("SELECT count(*) FROM events").first { $0.int(0) } == 1)

@@ -60,14 +60,14 @@ import AegisTestSupport
         let session = try store.openSession()
         let at = Date(timeIntervalSince1970: 1_800_000_000.123456)
         for i in 1...3 {
-            let seq = try session.write { repos in
+            try session.write { repos in
                 try repos.events.append(
                     DomainEvent(
                         type: "thing.done", subject: .init(kind: "thing", id: "\(i)"), actor: "api_key:k",
                         payload: ["n": .int(Int64(i)), "tags": ["a", "b"]]),
                     source: "test", at: at)
             }
-            #expect(seq == Int64(i))
+            #expect(try session.read { try $0.events.lastSeq() } == Int64(i))
         }
         #expect(commits.value == 3)
         let events = try session.read { try $0.events.events(after: 1, limit: 10) }

@@ -34,9 +34,8 @@ public protocol APIKeyRepository {
 /// The event outbox: appended in the mutation's transaction, read by the
 /// publisher and by `events.replay`.
 public protocol EventRepository {
-    /// Appends and returns the event's `seq`.
-    @discardableResult
-    func append(_ event: DomainEvent, source: String, at time: Date) throws -> Int64
+    /// Appends an event; it gets its `seq` when the transaction commits.
+    func append(_ event: DomainEvent, source: String, at time: Date) throws
     /// Events with `seq > after`, ascending, at most `limit`.
     func events(after: Int64, limit: Int) throws -> [StoredEvent]
     /// The highest `seq` committed, 0 when none.

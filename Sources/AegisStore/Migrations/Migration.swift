@@ -3,8 +3,10 @@
 struct Migration: Sendable {
     var version: Int
     var name: String
-    /// SQL for SQLite; statements separated by semicolons.
+    /// SQL for SQLite; statements separated by semicolons. PostgreSQL runs
+    /// its translation (`PostgresSchema`).
     var sqlite: String
+
 }
 
 /// Every migration, in order. Append; never edit one that has shipped.
@@ -14,5 +16,6 @@ enum Migrations {
         Migration(version: 2, name: "api_keys_and_events", sqlite: accessAndEventsSchema),
         Migration(version: 3, name: "event_publication", sqlite: eventPublicationSchema),
         Migration(version: 4, name: "workflow", sqlite: workflowSchema),
+        Migration(version: 5, name: "event_counter", sqlite: eventCounterSchema),
     ]
 }

@@ -4,12 +4,16 @@ import Foundation
 /// One PostgreSQL connection over libpq, used by one thread at a time, with
 /// a cache of server-side prepared statements. Statements are written with
 /// `?` placeholders, as for SQLite, and numbered here.
-final class PostgresConnection {
+final class PostgresConnection: SQLDatabase {
     private var handle: OpaquePointer
     private let url: String
     private let statementTimeoutMS: Int
     private var statements: [String: PostgresStatement] = [:]
     private var nextName = 0
+    /// Reconnect attempts are spaced out while the server stays away:
+    /// callers in between fail at once with `UNAVAILABLE`.
+    private var retryAt: DispatchTime = .now()
+    private var backoffMS = 0
 
     /// Connects to `url` (a `postgres://` URL), waiting at most
     /// `connectTimeout` seconds, and sets `statement_timeout`.
@@ -43,11 +47,36 @@ final class PostgresConnection {
         try execute("SET client_min_messages = warning")
     }
 
+    var dialect: SQLDialect { .postgres }
+
+    /// False while a transaction is open (or failed and not yet rolled back).
+    var isAutocommit: Bool {
+        let status = PQtransactionStatus(handle)
+        return status == PQTRANS_IDLE || status == PQTRANS_UNKNOWN
+    }
+
     /// Whether the connection is up, as far as libpq knows.
     var isConnected: Bool { PQstatus(handle) == CONNECTION_OK }
 
     /// The server process of this connection (for tests that end it).
     var backendPID: Int32 { PQbackendPID(handle) }
+
+    /// Reconnects if the connection was lost, at most once per backoff
+    /// interval (50 ms, doubling to 2 s while attempts fail).
+    func ensureConnected() throws(PostgresError) {
+        guard !isConnected else { return }
+        guard DispatchTime.now() >= retryAt else {
+            throw PostgresError(sqlState: "08006", detail: "waiting to reconnect", connectionLost: true)
+        }
+        do {
+            try reconnect(timeout: 2)
+            backoffMS = 0
+        } catch {
+            backoffMS = min(max(50, backoffMS * 2), 2_000)
+            retryAt = .now() + .milliseconds(backoffMS)
+            throw error
+        }
+    }
 
     /// Connects afresh (after a lost connection); prepared statements are
     /// prepared again on first use.

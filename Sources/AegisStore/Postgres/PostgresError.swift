@@ -5,7 +5,7 @@ import CLibPQ
 /// timeouts, serialization failures and a server that is starting or
 /// shutting down are `UNAVAILABLE` (retry); anything else is a bug and
 /// reaches clients as `INTERNAL`, never with SQL or a password in it.
-public struct PostgresError: Error, CustomStringConvertible {
+public struct PostgresError: SQLDatabaseError, CustomStringConvertible {
     /// The five-character SQLSTATE, when the server sent one.
     public var sqlState: String?
     /// libpq's or the server's message, for logs only.

@@ -3,7 +3,7 @@ import Foundation
 
 /// A server-side prepared statement: bind by position, then run, read the
 /// first row, or map every row. The same shape as `SQLiteStatement`.
-final class PostgresStatement {
+final class PostgresStatement: SQLStatement {
     let name: String
     let parameterCount: Int
     private unowned let connection: PostgresConnection
@@ -19,10 +19,6 @@ final class PostgresStatement {
         values.removeAll(keepingCapacity: true)
         return self
     }
-
-    /// Binds `values` to parameters 1... in order.
-    @discardableResult
-    func bind(_ values: SQLValue...) throws(PostgresError) -> PostgresStatement { try bind(values) }
 
     @discardableResult
     func bind(_ values: [SQLValue]) throws(PostgresError) -> PostgresStatement {
@@ -80,7 +76,7 @@ final class PostgresRows {
 
 /// One row of a result, read by column position (from 0) with the same
 /// accessors as `SQLiteStatement`.
-struct PostgresRow {
+struct PostgresRow: SQLRow {
     let result: PostgresRows
     let index: Int32
 
@@ -113,9 +109,6 @@ struct PostgresRow {
         default: return strtoll(p, nil, 10) != 0
         }
     }
-
-    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
-    func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
 
     /// A `bytea` column (sent as text: `\x` and hex digits).
     func blob(_ column: Int32) -> Data {

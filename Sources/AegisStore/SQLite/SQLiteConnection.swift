@@ -3,7 +3,7 @@ import Foundation
 
 /// One SQLite connection, used by one thread at a time, with a cache of
 /// prepared statements.
-final class SQLiteConnection {
+final class SQLiteConnection: SQLDatabase {
     private let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
 
@@ -58,6 +58,9 @@ final class SQLiteConnection {
         return statement
     }
 
+    var dialect: SQLDialect { .sqlite }
+    /// A file is always there.
+    func ensureConnected() {}
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
     var changes: Int { Int(sqlite3_changes(handle)) }
     /// False while a transaction is open.

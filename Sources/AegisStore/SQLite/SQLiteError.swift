@@ -11,8 +11,14 @@ public struct SQLiteError: Error, CustomStringConvertible {
 
     public var description: String { "SQLite error \(resultCode): \(detail)" }
 
-    var isConstraint: Bool { resultCode & 0xff == SQLITE_CONSTRAINT }
+    var isUniqueViolation: Bool { resultCode == constraintUnique || resultCode == constraintPrimaryKey }
+
+    // SQLITE_CONSTRAINT_UNIQUE and _PRIMARYKEY (macros Swift does not import).
+    private var constraintUnique: Int32 { SQLITE_CONSTRAINT | (8 << 8) }
+    private var constraintPrimaryKey: Int32 { SQLITE_CONSTRAINT | (6 << 8) }
 }
+
+extension SQLiteError: SQLDatabaseError {}
 
 extension SQLiteError: CodedError {
     public var code: ErrorCode {

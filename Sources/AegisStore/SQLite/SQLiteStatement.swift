@@ -5,7 +5,8 @@ import Foundation
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// A prepared statement: bind by position (from 1), step, read columns.
-final class SQLiteStatement {
+final class SQLiteStatement: SQLStatement, SQLRow {
+    typealias Row = SQLiteStatement
     private let stmt: OpaquePointer
     private unowned let connection: SQLiteConnection
 
@@ -22,9 +23,6 @@ final class SQLiteStatement {
     }
 
     /// Binds `values` to parameters 1... in order.
-    @discardableResult
-    func bind(_ values: SQLValue...) throws -> SQLiteStatement { try bind(values) }
-
     @discardableResult
     func bind(_ values: [SQLValue]) throws -> SQLiteStatement {
         for (i, value) in values.enumerated() {
@@ -55,10 +53,12 @@ final class SQLiteStatement {
         }
     }
 
-    /// Runs a statement that returns no rows.
-    func run() throws {
+    /// Runs a statement that returns no rows; the rows it changed.
+    @discardableResult
+    func run() throws -> Int {
         defer { sqlite3_reset(stmt) }
         while try step() {}
+        return connection.changes
     }
 
     /// Maps every row with `transform`.
@@ -86,24 +86,8 @@ final class SQLiteStatement {
         return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
     }
 
-    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
-    func optionalInt(_ column: Int32) -> Int64? { isNull(column) ? nil : int(column) }
-
     func blob(_ column: Int32) -> Data {
         guard let p = sqlite3_column_blob(stmt, column) else { return Data() }
         return Data(bytes: p, count: Int(sqlite3_column_bytes(stmt, column)))
     }
-}
-
-/// A value bound to a statement parameter.
-enum SQLValue {
-    case null
-    case int(Int64)
-    case double(Double)
-    case text(String)
-    case blob(Data)
-
-    static func optional(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null }
-    static func bool(_ b: Bool) -> SQLValue { .int(b ? 1 : 0) }
-    static func int(_ i: Int) -> SQLValue { .int(Int64(i)) }
 }

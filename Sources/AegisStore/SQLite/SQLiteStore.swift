@@ -8,7 +8,7 @@ import Foundation
 public final class SQLiteStore: StoreProvider {
     public let path: String
     public var kind: String { "sqlite" }
-    let writer: GroupCommitWriter
+    let writer: GroupCommitWriter<SQLiteConnection>
 
     let checkpointer: Checkpointer
 
@@ -25,7 +25,20 @@ public final class SQLiteStore: StoreProvider {
         try MigrationRunner(connection: connection).migrate()
         // Checkpoints run on a thread of their own, not in the writer's commits.
         try connection.execute("PRAGMA wal_autocheckpoint = 0")
-        writer = GroupCommitWriter(connection: connection, beforeReply: beforeReply, afterCommit: afterCommit)
+        var batchesSinceCheckpoint = 0
+        writer = GroupCommitWriter(
+            connection: connection, beforeReply: beforeReply, afterCommit: afterCommit,
+            afterBatch: { connection in
+                batchesSinceCheckpoint += 1
+                guard batchesSinceCheckpoint >= 300 else { return }
+                // The checkpointer thread has copied the log into the
+                // database; a passive checkpoint here finds next to nothing
+                // left to copy, and lets the next transaction start the log
+                // from its beginning (an append-only log grows without end,
+                // and appends sync slower).
+                batchesSinceCheckpoint = 0
+                try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            })
         checkpointer = Checkpointer(path: path)
         writer.start()
         checkpointer.start()
@@ -37,7 +50,7 @@ public final class SQLiteStore: StoreProvider {
     }
 
     public func openSession() throws -> any StoreSession {
-        SQLiteSession(connection: try SQLiteConnection(path: path), writer: writer)
+        SQLSession(connection: try SQLiteConnection(path: path), writer: writer)
     }
 
     /// Stops the writer thread once the writes already submitted are done.
@@ -48,57 +61,6 @@ public final class SQLiteStore: StoreProvider {
 
     /// Schema versions applied, ascending.
     public func appliedMigrations() throws -> [Int] {
-        let connection = try SQLiteConnection(path: path)
-        return try connection.prepare("SELECT version FROM schema_migrations ORDER BY version").rows { Int($0.int(0)) }
-    }
-}
-
-/// Repositories bound to one connection. `events` records the types it
-/// appends, so the writer can announce them after the commit.
-struct SQLiteRepositories: Repositories {
-    let db: SQLiteConnection
-    let appended: EventRecorder
-
-    var catalog: any CatalogRepository { SQLiteCatalogRepository(db: db) }
-    var apiKeys: any APIKeyRepository { SQLiteAPIKeyRepository(db: db) }
-    var events: any EventRepository { SQLiteEventRepository(db: db, appended: appended) }
-    var users: any UserRepository { SQLiteUserRepository(db: db) }
-    var tests: any TestRepository { SQLiteTestRepository(db: db) }
-    var templates: any TemplateRepository { SQLiteTemplateRepository(db: db) }
-    var evidence: any EvidenceRepository { SQLiteEvidenceRepository(db: db) }
-    var audit: any AuditRepository { SQLiteAuditRepository(db: db) }
-    var notifications: any NotificationRepository { SQLiteNotificationRepository(db: db) }
-}
-
-/// The events one unit of work appended, as they will be published.
-final class EventRecorder {
-    var events: [StoredEvent] = []
-}
-
-/// A worker's session: reads on its own connection, writes through the
-/// store's writer.
-final class SQLiteSession: StoreSession {
-    let connection: SQLiteConnection
-    private let writer: GroupCommitWriter
-
-    init(connection: SQLiteConnection, writer: GroupCommitWriter) {
-        self.connection = connection
-        self.writer = writer
-    }
-
-    func read<T>(_ body: (any Repositories) throws -> T) throws -> T {
-        try connection.prepare("BEGIN").run()
-        do {
-            let result = try body(SQLiteRepositories(db: connection, appended: EventRecorder()))
-            try connection.prepare("COMMIT").run()
-            return result
-        } catch {
-            try? connection.prepare("ROLLBACK").run()
-            throw error
-        }
-    }
-
-    func write<T>(_ body: (any Repositories) throws -> T) throws -> T {
-        try writer.submit(body)
+        try MigrationRunner(connection: try SQLiteConnection(path: path)).applied()
     }
 }

@@ -1,20 +1,10 @@
 import AegisDomain
 import Foundation
 
-/// Users and sessions on SQLite. `username_key` is the lower-cased name, so
+/// Users and sessions in SQL. `username_key` is the lower-cased name, so
 /// `Alice` and `alice` cannot both exist.
-struct SQLiteUserRepository: UserRepository {
-    let db: SQLiteConnection
-
-    static let columns = "id, version, username, display_name, roles, disabled, created_at, updated_at, password_changed_at"
-
-    static func user(_ row: SQLiteStatement) -> User {
-        User(
-            id: row.text(0), version: Int(row.int(1)), username: row.text(2), displayName: row.text(3),
-            roles: StringList.decode(row.text(4)).compactMap(Role.init(rawValue:)), disabled: row.bool(5),
-            createdAt: StoreTime.date(row.int(6)), updatedAt: StoreTime.date(row.int(7)),
-            passwordChangedAt: StoreTime.date(row.int(8)))
-    }
+struct SQLUserRepository<DB: SQLDatabase>: UserRepository {
+    let db: DB
 
     func insert(_ user: User, passwordHash: String) throws {
         do {
@@ -30,7 +20,7 @@ struct SQLiteUserRepository: UserRepository {
                 .text(passwordHash), .int(StoreTime.micros(user.passwordChangedAt)), .int(StoreTime.micros(user.createdAt)),
                 .int(StoreTime.micros(user.updatedAt))
             ).run()
-        } catch let error as SQLiteError where error.isConstraint {
+        } catch let error as any SQLDatabaseError where error.isUniqueViolation {
             throw AegisError(
                 .alreadyExists, "a user named \(user.username) already exists",
                 details: ["field": "username", "kind": "user"])
@@ -55,12 +45,12 @@ struct SQLiteUserRepository: UserRepository {
     }
 
     func user(id: String) throws -> User? {
-        try db.prepare("SELECT \(Self.columns) FROM users WHERE id = ?").bind(.text(id)).first(Self.user)
+        try db.prepare("SELECT \(SQLUserRows.columns) FROM users WHERE id = ?").bind(.text(id)).first(SQLUserRows.user)
     }
 
     func user(username: String) throws -> User? {
-        try db.prepare("SELECT \(Self.columns) FROM users WHERE username_key = ?").bind(.text(username.lowercased()))
-            .first(Self.user)
+        try db.prepare("SELECT \(SQLUserRows.columns) FROM users WHERE username_key = ?").bind(.text(username.lowercased()))
+            .first(SQLUserRows.user)
     }
 
     func passwordHash(userID: String) throws -> String? {
@@ -75,12 +65,12 @@ struct SQLiteUserRepository: UserRepository {
         if !includeDisabled { filter.add("disabled = 0") }
         if let text {
             let pattern = SQLValue.text("%" + likeEscaped(text) + "%")
-            filter.add("(username LIKE ? ESCAPE '\\' OR display_name LIKE ? ESCAPE '\\')", pattern, pattern)
+            filter.add("(username \(db.dialect.like) ? ESCAPE '\\' OR display_name \(db.dialect.like) ? ESCAPE '\\')", pattern, pattern)
         }
         // Roles are few per user: filter them here rather than in SQL.
         let rows = try db.prepare(
-            "SELECT \(Self.columns) FROM users \(filter.clause) ORDER BY username_key"
-        ).bind(filter.values).rows(Self.user)
+            "SELECT \(SQLUserRows.columns) FROM users \(filter.clause) ORDER BY username_key"
+        ).bind(filter.values).rows(SQLUserRows.user)
         let matching = role.map { r in rows.filter { $0.roles.contains(r) } } ?? rows
         let items = Array(matching.prefix(page.limit))
         return Page(items: items, nextKey: matching.count > page.limit ? items.last?.username.lowercased() : nil)
@@ -120,6 +110,18 @@ struct SQLiteUserRepository: UserRepository {
         try db.prepare(
             "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND id != ?"
         ).bind(.int(StoreTime.micros(at)), .text(userID), .text(keeping ?? "")).run()
-        return db.changes
+    }
+}
+
+/// The column lists and row mappings of `SQLUserRepository`, shared by both dialects.
+enum SQLUserRows {
+    static let columns = "id, version, username, display_name, roles, disabled, created_at, updated_at, password_changed_at"
+
+    static func user(_ row: some SQLRow) -> User {
+        User(
+            id: row.text(0), version: Int(row.int(1)), username: row.text(2), displayName: row.text(3),
+            roles: StringList.decode(row.text(4)).compactMap(Role.init(rawValue:)), disabled: row.bool(5),
+            createdAt: StoreTime.date(row.int(6)), updatedAt: StoreTime.date(row.int(7)),
+            passwordChangedAt: StoreTime.date(row.int(8)))
     }
 }

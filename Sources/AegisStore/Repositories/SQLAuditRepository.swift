@@ -1,9 +1,9 @@
 import AegisDomain
 import Foundation
 
-/// The audit trail on SQLite. Triggers refuse every UPDATE and DELETE.
-struct SQLiteAuditRepository: AuditRepository {
-    let db: SQLiteConnection
+/// The audit trail in SQL. Triggers refuse every UPDATE and DELETE.
+struct SQLAuditRepository<DB: SQLDatabase>: AuditRepository {
+    let db: DB
 
     func append(_ entry: AuditEntry) throws {
         let changes = Value.map(entry.changes).jsonText

@@ -7,8 +7,8 @@ import Foundation
 /// domain's own link rows replaced, and what changed is counted against
 /// what was there before. Running it twice with the same bundle changes
 /// nothing the second time.
-struct SQLiteCatalogImport {
-    let db: SQLiteConnection
+struct SQLCatalogImport<DB: SQLDatabase> {
+    let db: DB
 
     func write(_ bundle: CatalogBundle, at time: Date) throws -> CatalogImportSummary.DomainChanges {
         let domain = bundle.domain
@@ -96,7 +96,7 @@ struct SQLiteCatalogImport {
     private func upsert(_ t: Technique, domains: [String]) throws {
         try db.prepare(
             """
-            INSERT INTO techniques (\(SQLiteCatalogRepository.techniqueColumns))
+            INSERT INTO techniques (\(SQLCatalogRows.techniqueColumns))
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET stix_id = excluded.stix_id, name = excluded.name,
                 description = excluded.description, tactics = excluded.tactics, platforms = excluded.platforms,
@@ -126,7 +126,7 @@ struct SQLiteCatalogImport {
             if a.kind == .group { counts.groups += 1 } else { counts.campaigns += 1 }
             try db.prepare(
                 """
-                INSERT INTO actors (\(SQLiteCatalogRepository.actorColumns))
+                INSERT INTO actors (\(SQLCatalogRows.actorColumns))
                 VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET stix_id = excluded.stix_id, name = excluded.name, kind = excluded.kind,
                     aliases = excluded.aliases, description = excluded.description, domains = excluded.domains,

@@ -1,9 +1,9 @@
 import AegisDomain
 import Foundation
 
-/// Notifications on SQLite, newest first.
-struct SQLiteNotificationRepository: NotificationRepository {
-    let db: SQLiteConnection
+/// Notifications in SQL, newest first.
+struct SQLNotificationRepository<DB: SQLDatabase>: NotificationRepository {
+    let db: DB
 
     func insert(_ n: UserNotification) throws {
         try db.prepare(
@@ -38,15 +38,14 @@ struct SQLiteNotificationRepository: NotificationRepository {
 
     func markRead(userID: String, ids: [String]?, at: Date) throws -> Int {
         guard let ids else {
-            try db.prepare("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL")
+            return try db.prepare("UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL")
                 .bind(.int(StoreTime.micros(at)), .text(userID)).run()
-            return db.changes
         }
         var total = 0
         for id in ids {
-            try db.prepare("UPDATE notifications SET read_at = ? WHERE user_id = ? AND id = ? AND read_at IS NULL")
-                .bind(.int(StoreTime.micros(at)), .text(userID), .text(id)).run()
-            total += db.changes
+            total += try db.prepare(
+                "UPDATE notifications SET read_at = ? WHERE user_id = ? AND id = ? AND read_at IS NULL"
+            ).bind(.int(StoreTime.micros(at)), .text(userID), .text(id)).run()
         }
         return total
     }

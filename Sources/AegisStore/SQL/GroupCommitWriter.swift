@@ -1,7 +1,7 @@
 import AegisDomain
 import Foundation
 
-/// Writes to the SQLite file with group commit, on a thread of its own.
+/// Writes to the database with group commit, on a thread of its own.
 ///
 /// Callers hand in units of work and block until theirs is durable. The
 /// writer thread takes every unit waiting (up to `maxBatch`), runs them in
@@ -10,31 +10,36 @@ import Foundation
 /// caller of the batch. If the commit fails, every unit in the batch fails
 /// and nothing of it was written. One connection, used by this thread only.
 ///
+/// The events the batch appended are numbered and inserted last, just
+/// before the commit (`SQLEventRepository<DB>.insertNumbered`).
+///
 /// (A leader/follower variant, where callers take turns writing on their
 /// own threads, measured about 20% slower: waking a dedicated thread costs
 /// less than handing the lead over.)
-final class GroupCommitWriter: @unchecked Sendable {
-    private let connection: SQLiteConnection
+final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
+    private let connection: DB
     private let afterCommit: @Sendable ([StoredEvent]) -> Void
     private let beforeReply: @Sendable ([StoredEvent]) -> Void
     private let condition = NSCondition()
-    private var pending: [WriteJob] = []
+    private let afterBatch: (DB) -> Void
+    private var pending: [WriteJob<DB>] = []
     private var stopped = false
     private var threadRunning = false
     private let finished = DispatchSemaphore(value: 0)
-    private var batchesSinceCheckpoint = 0
     let maxBatch = 128
 
     /// `beforeReply` runs after a commit, before any caller of the batch is
     /// answered (drop caches there); `afterCommit` after they are (wake the
     /// publisher there). Both get the events committed, in `seq` order.
+    /// `afterBatch` runs on the writer thread after each committed batch.
     init(
-        connection: SQLiteConnection, beforeReply: @escaping @Sendable ([StoredEvent]) -> Void,
-        afterCommit: @escaping @Sendable ([StoredEvent]) -> Void
+        connection: DB, beforeReply: @escaping @Sendable ([StoredEvent]) -> Void,
+        afterCommit: @escaping @Sendable ([StoredEvent]) -> Void, afterBatch: @escaping (DB) -> Void = { _ in }
     ) {
         self.connection = connection
         self.beforeReply = beforeReply
         self.afterCommit = afterCommit
+        self.afterBatch = afterBatch
     }
 
     /// Starts the writer thread; units submitted before wait for it.
@@ -63,7 +68,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     func submit<T>(_ body: (any Repositories) throws -> T) throws -> T {
         try withoutActuallyEscaping(body) { body in
             let box = ResultBox<T>()
-            let job = WriteJob { repos in box.value = try body(repos) }
+            let job = WriteJob<DB> { repos in box.value = try body(repos) }
             condition.lock()
             guard !stopped else {
                 condition.unlock()
@@ -80,7 +85,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     /// Puts units back at the head of the queue, in order.
-    private func requeue(_ jobs: [WriteJob]) {
+    private func requeue(_ jobs: [WriteJob<DB>]) {
         guard !jobs.isEmpty else { return }
         condition.lock()
         pending.insert(contentsOf: jobs, at: 0)
@@ -113,7 +118,7 @@ final class GroupCommitWriter: @unchecked Sendable {
     /// Runs `batch` in one transaction and answers its callers, except the
     /// units handed back to the queue when the transaction was lost.
     /// Internal for tests.
-    func run(_ batch: [WriteJob]) {
+    func run(_ batch: [WriteJob<DB>]) {
         var committedEvents: [StoredEvent] = []
         var answered = batch[...]
         defer {
@@ -128,9 +133,10 @@ final class GroupCommitWriter: @unchecked Sendable {
         }
         // A transaction left open by a failure that could not be undone
         // would make every later batch fail.
-        if !connection.isAutocommit { try? connection.prepare("ROLLBACK").run() }
+        if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
         do {
-            try connection.prepare("BEGIN IMMEDIATE").run()
+            try connection.ensureConnected()
+            try connection.execute(connection.dialect.beginWrite)
         } catch {
             for job in batch { job.error = error }
             return
@@ -140,7 +146,7 @@ final class GroupCommitWriter: @unchecked Sendable {
             let recorder = EventRecorder()
             do {
                 try connection.prepare("SAVEPOINT unit").run()
-                try job.execute(SQLiteRepositories(db: connection, appended: recorder))
+                try job.execute(SQLRepositories(db: connection, appended: recorder))
                 try connection.prepare("RELEASE unit").run()
                 events += recorder.events
             } catch {
@@ -153,7 +159,7 @@ final class GroupCommitWriter: @unchecked Sendable {
                     // FULL, IOERR or NOMEM), or this unit's writes could not
                     // be undone: nothing of the batch may stand. The units
                     // already run fail; those not run yet go back to the queue.
-                    if !connection.isAutocommit { try? connection.prepare("ROLLBACK").run() }
+                    if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
                     let lost = AegisError.unavailable("the write was rolled back; retry")
                     for earlier in batch[..<index] where earlier.error == nil { earlier.error = lost }
                     answered = batch[...index]
@@ -163,36 +169,29 @@ final class GroupCommitWriter: @unchecked Sendable {
             }
         }
         do {
-            try connection.prepare("COMMIT").run()
+            events = try SQLEventRepository<DB>.insertNumbered(events, db: connection)
+            try connection.execute("COMMIT")
         } catch {
-            try? connection.prepare("ROLLBACK").run()
+            try? connection.execute("ROLLBACK")
             for job in batch where job.error == nil { job.error = error }
             return
         }
         beforeReply(events)
         committedEvents = events
-        batchesSinceCheckpoint += 1
-        if batchesSinceCheckpoint >= 300 {
-            // The checkpointer thread has copied the log into the database;
-            // a passive checkpoint here finds next to nothing left to copy,
-            // and lets the next transaction start the log from its beginning
-            // (an append-only log grows without end, and appends sync slower).
-            batchesSinceCheckpoint = 0
-            try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        }
+        afterBatch(connection)
     }
 }
 
 /// One caller's unit of work, waiting for its batch.
-final class WriteJob: @unchecked Sendable {
-    var run: ((SQLiteRepositories) throws -> Void)?
+final class WriteJob<DB: SQLDatabase>: @unchecked Sendable {
+    var run: ((SQLRepositories<DB>) throws -> Void)?
     var error: (any Error)?
     let done = DispatchSemaphore(value: 0)
 
-    init(_ run: @escaping (SQLiteRepositories) throws -> Void) { self.run = run }
+    init(_ run: @escaping (SQLRepositories<DB>) throws -> Void) { self.run = run }
 
     /// Runs the unit once, releasing its closure as soon as it is done.
-    func execute(_ repos: SQLiteRepositories) throws {
+    func execute(_ repos: SQLRepositories<DB>) throws {
         guard let work = run else { return }
         run = nil
         try work(repos)

@@ -1,0 +1,35 @@
+/// What differs between the SQL of SQLite and PostgreSQL in the queries
+/// the repositories share. Everything else is written once, in the subset
+/// both accept.
+struct SQLDialect: Sendable {
+    /// `sqlite` or `postgresql`.
+    let name: String
+    /// Case-insensitive pattern match for ASCII, with `\` as the escape:
+    /// SQLite's `LIKE` is already case-insensitive; PostgreSQL needs `ILIKE`.
+    let like: String
+    /// `column = ?`, ignoring ASCII case (so an index on the folded column
+    /// serves it).
+    let equalsIgnoringCase: @Sendable (_ column: String) -> String
+
+    /// Starts a write transaction that excludes other writers from the
+    /// start (for migrations): SQLite's write lock, or a transaction-scoped
+    /// advisory lock on PostgreSQL.
+    let beginExclusive: String
+    /// Starts the writer's transaction.
+    let beginWrite: String
+    /// Starts a read-only transaction that sees one snapshot throughout.
+    let beginRead: String
+
+    static let sqlite = SQLDialect(
+        name: "sqlite", like: "LIKE", equalsIgnoringCase: { "\($0) = ? COLLATE NOCASE" },
+        beginExclusive: "BEGIN IMMEDIATE", beginWrite: "BEGIN IMMEDIATE", beginRead: "BEGIN")
+    static let postgres = SQLDialect(
+        name: "postgresql", like: "ILIKE", equalsIgnoringCase: { "lower(\($0)) = lower(?)" },
+        beginExclusive: "BEGIN; SELECT pg_advisory_xact_lock(\(AdvisoryLock.migrations))", beginWrite: "BEGIN",
+        beginRead: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    /// DDL written for SQLite, as this dialect runs it.
+    func schema(_ sqlite: String) -> String {
+        name == SQLDialect.postgres.name ? PostgresSchema.translate(sqlite) : sqlite
+    }
+}

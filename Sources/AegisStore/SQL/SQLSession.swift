@@ -1,0 +1,31 @@
+import AegisDomain
+
+/// A worker's session: reads on its own connection, writes through the
+/// store's writer.
+final class SQLSession<DB: SQLDatabase>: StoreSession {
+    let connection: DB
+    private let writer: GroupCommitWriter<DB>
+
+    init(connection: DB, writer: GroupCommitWriter<DB>) {
+        self.connection = connection
+        self.writer = writer
+    }
+
+    func read<T>(_ body: (any Repositories) throws -> T) throws -> T {
+        if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
+        try connection.ensureConnected()
+        try connection.execute(connection.dialect.beginRead)
+        do {
+            let result = try body(SQLRepositories(db: connection, appended: EventRecorder()))
+            try connection.execute("COMMIT")
+            return result
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    func write<T>(_ body: (any Repositories) throws -> T) throws -> T {
+        try writer.submit(body)
+    }
+}
