@@ -28,8 +28,12 @@ test: deps
 	swift build --build-tests
 	scripts/with-postgres $(MAKE) --no-print-directory test-suites
 
+# Every suite on SQLite, then the store and server suites again on PostgreSQL
+# (the conformance pass: each test gets a fresh schema of the run's cluster).
 test-suites:
 	AEGIS_BIN_DIR=$$(swift build --show-bin-path) swift test --skip-build $(SWIFT_TEST_FLAGS)
+	AEGIS_TEST_STORE=postgres AEGIS_BIN_DIR=$$(swift build --show-bin-path) swift test --skip-build \
+		--filter 'AegisStoreTests|AegisServerTests' $(SWIFT_TEST_FLAGS)
 	AEGIS_BIN_DIR=$$(swift build --show-bin-path) $(PYTHON) -m pytest -q clients/python/tests
 
 bench: deps release

@@ -34,7 +34,9 @@ let package = Package(
         // YAML file's events before Yams builds anything from it.
         .target(name: "AegisApp", dependencies: ["AegisDomain", .product(name: "Yams", package: "Yams")]),
         // SQL behind the ports: SQLite (embedded) and PostgreSQL (libpq).
-        .target(name: "AegisStore", dependencies: ["AegisDomain", "CSQLite", "CLibPQ"]),
+        .target(name: "AegisStore", dependencies: [
+            "AegisDomain", "CSQLite", "CLibPQ", .product(name: "Logging", package: "swift-log"),
+        ]),
         // MessagePack codec over msgpack-c, envelope, error codes.
         .target(name: "AegisWire", dependencies: ["CMsgPack"]),
         // A small Swift wrapper over libzmq.
@@ -63,7 +65,7 @@ let package = Package(
         ]),
 
         // Shared by the test targets: real data files, temporary folders.
-        .target(name: "AegisTestSupport", dependencies: ["AegisDomain"], path: "Tests/AegisTestSupport"),
+        .target(name: "AegisTestSupport", dependencies: ["AegisDomain", "AegisStore"], path: "Tests/AegisTestSupport"),
         .testTarget(name: "AegisDomainTests", dependencies: ["AegisDomain"]),
         .testTarget(name: "AegisWireTests", dependencies: ["AegisWire"]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),

@@ -1,6 +1,7 @@
 import AegisDomain
 import CLibPQ
 import Foundation
+import Logging
 
 /// Where the store lives, from `--database` / `AEGIS_DATABASE_URL`:
 /// absent means SQLite in the data directory; `sqlite:PATH` names a SQLite
@@ -49,29 +50,39 @@ public enum StoreLocation: Equatable, Sendable {
         return "\(url[..<scheme.upperBound])***@\(rest)"
     }
 
-    /// Opens the store, applying migrations.
+    /// Whether other aegisd instances may share this store (PostgreSQL):
+    /// then changes can arrive that this instance did not make.
+    public var isShared: Bool {
+        if case .postgres = self { return true }
+        return false
+    }
+
+    /// Opens the store, applying migrations. `beforeReply` and
+    /// `afterCommit` run around each of this instance's commits that
+    /// appended events; `onAnyCommit`, on a shared store, whenever another
+    /// instance may have committed some.
     public func open(
+        logger: Logger,
         beforeReply: @escaping @Sendable ([StoredEvent]) -> Void,
-        afterCommit: @escaping @Sendable ([StoredEvent]) -> Void
+        afterCommit: @escaping @Sendable ([StoredEvent]) -> Void,
+        onAnyCommit: @escaping @Sendable () -> Void = {}
     ) throws -> any StoreProvider {
         switch self {
         case .sqlite(let path):
             return try SQLiteStore(path: path, beforeReply: beforeReply, afterCommit: afterCommit)
-        case .postgres:
-            throw StoreLocationError.unsupported(
-                "the PostgreSQL store is not available in this version of aegisd; use the embedded SQLite store")
+        case .postgres(let url):
+            return try PostgresStore(
+                url: url, logger: logger, beforeReply: beforeReply, afterCommit: afterCommit, onAnyCommit: onAnyCommit)
         }
     }
 }
 
 public enum StoreLocationError: Error, CustomStringConvertible {
     case invalid(String)
-    case unsupported(String)
 
     public var description: String {
         switch self {
         case .invalid(let m): "invalid database URL: \(m)"
-        case .unsupported(let m): m
         }
     }
 }

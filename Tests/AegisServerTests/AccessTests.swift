@@ -15,7 +15,7 @@ import Testing
         let daemon = try TestDaemon()
         let crypto = try SodiumCrypto()
         let secret = crypto.newSecret(prefix: "aegis_k1_")
-        let store = try SQLiteStore(path: daemon.dataDirectory.appendingPathComponent("aegis.sqlite").path)
+        let store = try daemon.openStore()
         try store.openSession().write { repos in
             try repos.apiKeys.insert(
                 APIKey(id: "key_viewer", name: "viewer", roles: [.viewer], createdAt: Date()),

@@ -25,7 +25,7 @@ import AegisTestSupport
     /// What the database holds, read from the file itself (not through the
     /// daemon and its caches).
     static func state(_ daemon: TestDaemon) throws -> [String] {
-        let store = try SQLiteStore(path: daemon.dataDirectory.appendingPathComponent("aegis.sqlite").path)
+        let store = try daemon.openStore()
         return try store.openSession().read { repos in
             let techniques = try repos.catalog.techniques(
                 matching: TechniqueQuery(includeRevoked: true, page: PageRequest(limit: 1000)))

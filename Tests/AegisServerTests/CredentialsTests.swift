@@ -2,6 +2,7 @@ import AegisClient
 import AegisWire
 import Foundation
 import Testing
+import AegisTestSupport
 
 @testable import AegisServer
 
@@ -17,10 +18,19 @@ import Testing
         #expect(!logged.contains(daemon.adminKey))
         #expect(!logged.contains(String(daemon.adminKey.dropFirst(9).prefix(16))))
         // The database holds only its hash.
-        let database = try Data(contentsOf: daemon.dataDirectory.appendingPathComponent("aegis.sqlite"))
-        let wal = (try? Data(contentsOf: daemon.dataDirectory.appendingPathComponent("aegis.sqlite-wal"))) ?? Data()
-        #expect(database.range(of: Data(daemon.adminKey.utf8)) == nil)
-        #expect(wal.range(of: Data(daemon.adminKey.utf8)) == nil)
+        switch TestStore.kind {
+        case .sqlite:
+            let database = try Data(contentsOf: daemon.dataDirectory.appendingPathComponent("aegis.sqlite"))
+            let wal = (try? Data(contentsOf: daemon.dataDirectory.appendingPathComponent("aegis.sqlite-wal"))) ?? Data()
+            #expect(database.range(of: Data(daemon.adminKey.utf8)) == nil)
+            #expect(wal.range(of: Data(daemon.adminKey.utf8)) == nil)
+        case .postgres:
+            for table in ["api_keys", "audit", "events"] {
+                let rows = "SELECT count(*) FROM \(table) t WHERE position('\(daemon.adminKey)' in t::text) > 0"
+                #expect(try TestStore.integer(rows, at: daemon.storeURL) == 0)
+            }
+            #expect(try TestStore.integer("SELECT count(*) FROM api_keys", at: daemon.storeURL) == 1)
+        }
     }
 
     @Test func aRestartKeepsTheKeyAndCreatesNoOther() throws {

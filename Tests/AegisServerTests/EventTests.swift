@@ -56,7 +56,7 @@ import Testing
     @Test func eventsCommittedWhileDownArePublishedAfterRestart() throws {
         let daemon = try TestDaemon()
         daemon.daemon.stop()
-        let store = try SQLiteStore(path: daemon.dataDirectory.appendingPathComponent("aegis.sqlite").path)
+        let store = try daemon.openStore()
         let session = try store.openSession()
         try session.write { repos in
             try repos.events.append(

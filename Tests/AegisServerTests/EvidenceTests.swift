@@ -2,6 +2,7 @@ import AegisClient
 import AegisWire
 import Foundation
 import Testing
+import AegisTestSupport
 
 @testable import AegisServer
 @testable import AegisStore
@@ -230,9 +231,10 @@ import Testing
     @Test func theAuditTrailIsAppendOnly() throws {
         let team = try Team()
         _ = try team.readyTest()
-        let raw = try SQLiteConnection(path: team.daemon.dataDirectory.appendingPathComponent("aegis.sqlite").path)
-        #expect(throws: (any Error).self) { try raw.execute("UPDATE audit SET action = 'x'") }
-        #expect(throws: (any Error).self) { try raw.execute("DELETE FROM audit") }
+        let url = team.daemon.storeURL
+        #expect(try TestStore.integer("SELECT count(*) FROM audit", at: url) ?? 0 > 0)
+        #expect(throws: (any Error).self) { try TestStore.execute("UPDATE audit SET action = 'x'", at: url) }
+        #expect(throws: (any Error).self) { try TestStore.execute("DELETE FROM audit", at: url) }
     }
 }
 

@@ -38,7 +38,7 @@ import AegisTestSupport
         #expect(info["name"] == "aegisd")
         #expect(info["version"] == .string(AegisVersion.current))
         #expect(info["protocol"] == 1)
-        #expect(info["store"] == "sqlite")
+        #expect(info["store"] == .string(TestStore.kind == .sqlite ? "sqlite" : "postgresql"))
         #expect(info["instance"] == "test")
         #expect(info["catalog_version"] == "ics-attack 18.1")
         #expect((info["uptime_ms"]?.intValue ?? -1) >= 0)

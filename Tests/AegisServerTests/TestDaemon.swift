@@ -1,4 +1,5 @@
 import AegisClient
+import AegisDomain
 import AegisServer
 import AegisWire
 import Foundation
@@ -12,14 +13,29 @@ final class TestDaemon: @unchecked Sendable {
     let directory: TemporaryDirectory
     let daemon: Daemon
     let adminKey: String
+    /// The database this daemon runs on.
+    let storeURL: String
     let log = LogCapture()
 
-    init(maxFrameBytes: Int = 16 << 20, attackData: URL? = nil, workers: Int = 3) throws {
+    /// `databaseURL`: the store to share with another `TestDaemon`; nil for
+    /// a fresh one of the kind the run tests (`TestStore.kind`).
+    init(
+        maxFrameBytes: Int = 16 << 20, attackData: URL? = nil, workers: Int = 3, databaseURL: String? = nil,
+        instanceID: String = "test"
+    ) throws {
         directory = try TemporaryDirectory()
+        let dataDirectory = directory.url.appendingPathComponent("data")
+        let url = try databaseURL ?? {
+            switch TestStore.kind {
+            case .sqlite: "sqlite:" + dataDirectory.appendingPathComponent("aegis.sqlite").path
+            case .postgres: try TestStore.freshURL(in: dataDirectory)
+            }
+        }()
+        storeURL = url
         let settings = DaemonSettings(
-            dataDirectory: directory.url.appendingPathComponent("data"), rpcEndpoint: "tcp://127.0.0.1:*",
-            eventsEndpoint: "tcp://127.0.0.1:*", attackData: attackData, workers: workers, maxFrameBytes: maxFrameBytes,
-            instanceID: "test")
+            dataDirectory: dataDirectory, rpcEndpoint: "tcp://127.0.0.1:*",
+            eventsEndpoint: "tcp://127.0.0.1:*", databaseURL: url, attackData: attackData, workers: workers,
+            maxFrameBytes: maxFrameBytes, instanceID: instanceID)
         let sink = log
         let logger = Logger(label: "aegisd") { label in JSONLogHandler(label: label, level: .debug, sink: sink.sink) }
         daemon = Daemon(settings: settings, logger: logger)
@@ -31,6 +47,10 @@ final class TestDaemon: @unchecked Sendable {
     deinit { daemon.stop(grace: .seconds(2)) }
 
     var dataDirectory: URL { daemon.settings.dataDirectory }
+
+    /// The daemon's store, opened a second time (to set up or check what
+    /// the daemon holds without going through it).
+    func openStore() throws -> any StoreProvider { try TestStore.open(storeURL) }
 
     func client(key: String?? = .none, timeout: Duration = .seconds(30)) throws -> AegisClient {
         let apiKey: String? = switch key {
@@ -56,7 +76,13 @@ final class LogCapture: @unchecked Sendable {
     init() {
         sink = JSONLogSink(handle: pipe.fileHandleForWriting)
         let buffer = self.buffer
-        pipe.fileHandleForReading.readabilityHandler = { handle in buffer.append(handle.availableData) }
+        // AEGIS_TEST_LOG=1 shows the daemons' logs while debugging a test.
+        let echo = ProcessInfo.processInfo.environment["AEGIS_TEST_LOG"] == "1"
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            buffer.append(data)
+            if echo { FileHandle.standardError.write(data) }
+        }
     }
 
     var text: String { buffer.text }

@@ -8,12 +8,12 @@ import AegisTestSupport
 
 @Suite struct CatalogRepositoryTests {
     let dir: TemporaryDirectory
-    let store: SQLiteStore
+    let store: any StoreProvider
     let session: any StoreSession
 
     init() throws {
         dir = try TemporaryDirectory()
-        store = try SQLiteStore(path: dir.path("catalog.sqlite"))
+        store = try TestStore.open(try TestStore.freshURL(in: dir.url))
         session = try store.openSession()
     }
 

@@ -3,28 +3,13 @@ import Foundation
 import Testing
 
 @testable import AegisStore
+import AegisTestSupport
 
-/// The throwaway PostgreSQL cluster that `scripts/with-postgres` (which
-/// `make test` uses) starts for the run.
-enum TestPostgres {
-    struct Missing: Error, CustomStringConvertible {
-        var description: String {
-            "AEGIS_TEST_DATABASE_URL is not set: run the tests through scripts/with-postgres (make test does)"
-        }
-    }
-
-    static func url() throws -> String {
-        guard let url = ProcessInfo.processInfo.environment["AEGIS_TEST_DATABASE_URL"], !url.isEmpty else {
-            throw Missing()
-        }
-        return url
-    }
-
+extension TestPostgres {
     /// A connection whose `search_path` is a fresh schema of its own.
     static func connection(statementTimeoutMS: Int = 30_000) throws -> (PostgresConnection, schema: String) {
-        let connection = try PostgresConnection(url: try url(), statementTimeoutMS: statementTimeoutMS)
-        let schema = "t_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
-        try connection.execute("CREATE SCHEMA \(schema); SET search_path TO \(schema)")
+        let schema = try createSchema()
+        let connection = try PostgresConnection(url: try url(schema: schema), statementTimeoutMS: statementTimeoutMS)
         return (connection, schema)
     }
 }

@@ -29,4 +29,12 @@ public protocol StoreProvider: Sendable {
     func openSession() throws -> any StoreSession
     /// Finishes pending writes and releases the store's threads.
     func close()
+    /// Runs `body` while no other instance sharing this store runs its own
+    /// `exclusively` body (first-start work: the admin key, the catalog).
+    func exclusively<T>(_ body: () throws -> T) throws -> T
+}
+
+extension StoreProvider {
+    /// A store only this process opens needs no lock.
+    public func exclusively<T>(_ body: () throws -> T) throws -> T { try body() }
 }

@@ -34,6 +34,10 @@ public final class Daemon: @unchecked Sendable {
     public func start() throws {
         try dataDirectory.open()
         do { try startServing() } catch {
+            // Whatever started before the failure stops again, so the
+            // context can end (it waits for every socket to close).
+            server?.stop(grace: .zero)
+            publisher?.stop()
             shutdownResources()
             throw error
         }
@@ -44,9 +48,13 @@ public final class Daemon: @unchecked Sendable {
         // After each commit that announced events: drop cached reads, then
         // let the publisher send the events.
         let wake = PublisherWake()
-        let readCache = ReadCache()
+        // On a shared store another instance may change what a cached read
+        // answered, with no commit here to empty the cache: reads go to
+        // the store every time.
+        let readCache = location.isShared ? ReadCache(byteBudget: 0, maxEntryBytes: 0) : ReadCache()
         let principals = PrincipalCache()
         let store = try location.open(
+            logger: logger,
             beforeReply: { events in
                 readCache.invalidate()
                 // Credentials changed: no cached principal may outlive the commit.
@@ -54,7 +62,12 @@ public final class Daemon: @unchecked Sendable {
                     principals.removeAll()
                 }
             },
-            afterCommit: { events in wake.fire(events) })
+            afterCommit: { events in wake.fire(events) },
+            onAnyCommit: {
+                // Another instance may have revoked a key or disabled a user.
+                principals.removeAll()
+                wake.catchUp()
+            })
         self.store = store
         let crypto = try SodiumCrypto()
         let env = AppEnvironment(
@@ -69,14 +82,18 @@ public final class Daemon: @unchecked Sendable {
 
         let bootstrapSession = try store.openSession()
         let directory = dataDirectory
-        if let key = try AuthService(env: env).bootstrapAdminKey(
-            session: bootstrapSession, deliver: { try directory.writeAdminKey($0) })
-        {
-            logger.notice(
-                "created the first admin API key; it is in the key file (mode 0600)",
-                metadata: ["key_id": .string(key.id), "key_file": .string(dataDirectory.adminKeyFile.path)])
+        // Instances starting together on one database take turns, so the
+        // first admin key and the catalog are created once.
+        try store.exclusively {
+            if let key = try AuthService(env: env).bootstrapAdminKey(
+                session: bootstrapSession, deliver: { try directory.writeAdminKey($0) })
+            {
+                logger.notice(
+                    "created the first admin API key; it is in the key file (mode 0600)",
+                    metadata: ["key_id": .string(key.id), "key_file": .string(dataDirectory.adminKeyFile.path)])
+            }
+            try importCatalogOnFirstStart(env: env, session: bootstrapSession)
         }
-        try importCatalogOnFirstStart(env: env, session: bootstrapSession)
 
         let methods = MethodTable.standard
         let mismatch = methods.policyMismatches()
@@ -171,6 +188,7 @@ public final class Daemon: @unchecked Sendable {
 final class PublisherWake: @unchecked Sendable {
     weak var target: EventPublisher?
     func fire(_ events: [StoredEvent]) { target?.publish(events) }
+    func catchUp() { target?.catchUpFromOutbox() }
 }
 
 /// Reads a catalog source from the daemon's own file system: one JSON file,

@@ -22,7 +22,8 @@ final class EventPublisher: @unchecked Sendable {
     private var pending = false
     /// Events handed over after their commit, not yet sent.
     private var inbox: [StoredEvent] = []
-    /// Read the outbox on the next round (set at start).
+    /// Read the outbox on the next round (set at start, and when another
+    /// instance may have committed). Guarded by `condition`.
     private var catchUp = true
     private var stopping = false
     private let done = DispatchSemaphore(value: 0)
@@ -68,6 +69,15 @@ final class EventPublisher: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Another instance may have committed events: read the outbox.
+    func catchUpFromOutbox() {
+        condition.lock()
+        catchUp = true
+        pending = true
+        condition.signal()
+        condition.unlock()
+    }
+
     /// Publishes what is committed, then stops.
     func stop() {
         condition.lock()
@@ -86,13 +96,14 @@ final class EventPublisher: @unchecked Sendable {
             let stop = stopping
             let handed = inbox
             inbox.removeAll(keepingCapacity: true)
+            let readOutbox = catchUp
+            catchUp = false
             condition.unlock()
             // From memory when the handed events continue the sequence; from
             // the outbox at start, on the periodic poll, and after any gap.
             // The last round reads the outbox too: a batch whose callers were
             // answered may not have been handed over yet.
-            if handed.isEmpty || !publishHanded(handed, socket) || catchUp || stop {
-                catchUp = false
+            if handed.isEmpty || !publishHanded(handed, socket) || readOutbox || stop {
                 publishCommitted(socket)
             } else {
                 try? recordWatermark(force: false)

@@ -1,8 +1,15 @@
-/// The PostgreSQL advisory lock keys Aegis uses (one 64-bit key space per
-/// database). Kept in one place so two uses never collide.
-enum AdvisoryLock {
+/// The PostgreSQL advisory locks Aegis takes. A deployment is a database
+/// and schema, so each lock is keyed by the schema (first key) and its
+/// purpose (second key): deployments in different schemas of one database
+/// never wait for each other.
+enum AdvisoryLock: Int32 {
     /// Held by the transaction that applies migrations.
-    static let migrations: Int64 = 0x4145_4749_5301
+    case migrations = 1
     /// Held by the instance that is the deployment's leader.
-    static let leader: Int64 = 0x4145_4749_5302
+    case leader = 2
+    /// Held while an instance does its first-start work.
+    case startup = 3
+
+    /// The two keys, as SQL arguments of `pg_advisory_lock` and friends.
+    var keys: String { "hashtext(current_schema()), \(rawValue)" }
 }

@@ -88,6 +88,33 @@ final class PostgresConnection: SQLDatabase {
         try configure()
     }
 
+    /// Waits up to `timeoutMS` for notifications (after `LISTEN`); the
+    /// channels notified, empty on timeout. Throws when the connection is lost.
+    func waitForNotifications(timeoutMS: Int32) throws(PostgresError) -> [String] {
+        var channels = drainNotifications()
+        guard channels.isEmpty else { return channels }
+        let fd = PQsocket(handle)
+        guard fd >= 0 else { throw PostgresError(sqlState: "08006", detail: "no socket", connectionLost: true) }
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&poller, 1, timeoutMS)
+        if ready > 0 {
+            guard PQconsumeInput(handle) == 1 else {
+                throw PostgresError(sqlState: "08006", detail: Self.message(PQerrorMessage(handle)), connectionLost: true)
+            }
+            channels = drainNotifications()
+        }
+        return channels
+    }
+
+    private func drainNotifications() -> [String] {
+        var channels: [String] = []
+        while let notify = PQnotifies(handle) {
+            channels.append(String(cString: notify.pointee.relname))
+            PQfreemem(notify)
+        }
+        return channels
+    }
+
     /// Runs one or more statements without parameters or results.
     func execute(_ sql: String) throws(PostgresError) {
         let result = PQexec(handle, sql)

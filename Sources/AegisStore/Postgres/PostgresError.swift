@@ -15,6 +15,8 @@ public struct PostgresError: SQLDatabaseError, CustomStringConvertible {
 
     public var description: String { "PostgreSQL error \(sqlState ?? "-----"): \(detail)" }
 
+    var isConnectionLost: Bool { connectionLost }
+
     /// `unique_violation`.
     var isUniqueViolation: Bool { sqlState == "23505" }
 

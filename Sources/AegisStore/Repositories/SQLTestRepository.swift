@@ -88,7 +88,7 @@ struct SQLTestRepository<DB: SQLDatabase>: TestRepository {
             try db.prepare(
                 """
                 INSERT INTO technique_outcome_counts (technique_id, outcome, procedures) VALUES (?, ?, 1)
-                ON CONFLICT (technique_id, outcome) DO UPDATE SET procedures = procedures + 1
+                ON CONFLICT (technique_id, outcome) DO UPDATE SET procedures = technique_outcome_counts.procedures + 1
                 """
             ).bind(.text(techniqueID), .text(new)).run()
         }

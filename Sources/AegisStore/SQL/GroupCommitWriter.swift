@@ -170,6 +170,7 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
         }
         do {
             events = try SQLEventRepository<DB>.insertNumbered(events, db: connection)
+            if !events.isEmpty, let announce = connection.dialect.announceEvents { try connection.execute(announce) }
             try connection.execute("COMMIT")
         } catch {
             try? connection.execute("ROLLBACK")

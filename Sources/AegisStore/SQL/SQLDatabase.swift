@@ -56,6 +56,8 @@ protocol SQLDatabase: AnyObject {
 protocol SQLDatabaseError: Error {
     /// A UNIQUE or PRIMARY KEY constraint refused the row.
     var isUniqueViolation: Bool { get }
+    /// The connection is gone; a fresh one may succeed.
+    var isConnectionLost: Bool { get }
 }
 
 /// A value bound to a statement parameter.

@@ -11,7 +11,18 @@ final class SQLSession<DB: SQLDatabase>: StoreSession {
         self.writer = writer
     }
 
+    /// Runs `body` in a read-only transaction. A read that finds its
+    /// connection lost (the server restarted since its last use) runs once
+    /// more on a fresh one: reads can be repeated safely.
     func read<T>(_ body: (any Repositories) throws -> T) throws -> T {
+        do {
+            return try readOnce(body)
+        } catch let error as any SQLDatabaseError where error.isConnectionLost {
+            return try readOnce(body)
+        }
+    }
+
+    private func readOnce<T>(_ body: (any Repositories) throws -> T) throws -> T {
         if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
         try connection.ensureConnected()
         try connection.execute(connection.dialect.beginRead)

@@ -18,7 +18,9 @@ public struct SQLiteError: Error, CustomStringConvertible {
     private var constraintPrimaryKey: Int32 { SQLITE_CONSTRAINT | (6 << 8) }
 }
 
-extension SQLiteError: SQLDatabaseError {}
+extension SQLiteError: SQLDatabaseError {
+    var isConnectionLost: Bool { false }
+}
 
 extension SQLiteError: CodedError {
     public var code: ErrorCode {

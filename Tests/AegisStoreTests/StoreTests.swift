@@ -6,37 +6,34 @@ import Testing
 @testable import AegisStore
 import AegisTestSupport
 
-@Suite struct SQLiteStoreTests {
+/// The store's contract, run against SQLite and (with
+/// `AEGIS_TEST_STORE=postgres`) PostgreSQL.
+@Suite struct StoreTests {
     @Test func appliesEveryMigrationOnceInOrder() throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.path("a.sqlite"))
+        let url = try TestStore.freshURL(in: dir.url)
+        let store = try TestStore.open(url)
         let expected = Migrations.all.map(\.version)
-        #expect(try store.appliedMigrations() == expected)
+        let applied = "SELECT count(*) FROM schema_migrations"
+        #expect(try TestStore.integer(applied, at: url) == Int64(expected.count))
+        #expect(try TestStore.integer("SELECT max(version) FROM schema_migrations", at: url) == Int64(expected.last ?? 0))
+        store.close()
         // Opening again applies nothing new.
-        let again = try SQLiteStore(path: dir.path("a.sqlite"))
-        #expect(try again.appliedMigrations() == expected)
-    }
-
-    @Test func usesWALForeignKeysAndFullSync() throws {
-        let dir = try TemporaryDirectory()
-        _ = try SQLiteStore(path: dir.path("a.sqlite"))
-        let connection = try SQLiteConnection(path: dir.path("a.sqlite"))
-        #expect(try connection.prepare("PRAGMA journal_mode").first { $0.text(0) } == "wal")
-        #expect(try connection.prepare("PRAGMA foreign_keys").first { $0.int(0) } == 1)
-        #expect(try connection.prepare("PRAGMA synchronous").first { $0.int(0) } == 2)
+        _ = try TestStore.open(url)
+        #expect(try TestStore.integer(applied, at: url) == Int64(expected.count))
     }
 
     @Test func refusesADatabaseFromANewerAegis() throws {
         let dir = try TemporaryDirectory()
-        _ = try SQLiteStore(path: dir.path("a.sqlite"))
-        let connection = try SQLiteConnection(path: dir.path("a.sqlite"))
-        try connection.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)")
-        #expect(throws: MigrationError.self) { try SQLiteStore(path: dir.path("a.sqlite")) }
+        let url = try TestStore.freshURL(in: dir.url)
+        try TestStore.open(url).close()
+        try TestStore.execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)", at: url)
+        #expect(throws: MigrationError.self) { try TestStore.open(url) }
     }
 
     @Test func aFailedWriteLeavesNothingBehind() throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.path("a.sqlite"))
+        let store = try TestStore.open(try TestStore.freshURL(in: dir.url))
         let session = try store.openSession()
         struct Boom: Error {}
         #expect(throws: Boom.self) {
@@ -53,7 +50,7 @@ import AegisTestSupport
     @Test func eventsGetIncreasingSeqsAndRoundTrip() throws {
         let dir = try TemporaryDirectory()
         let commits = Counter()
-        let store = try SQLiteStore(path: dir.path("a.sqlite"), beforeReply: { types in
+        let store = try TestStore.open(try TestStore.freshURL(in: dir.url), beforeReply: { types in
             #expect(types.map(\.event.type) == ["thing.done"])
             commits.increment()
         })
@@ -84,7 +81,7 @@ import AegisTestSupport
     @Test func committedEventsEqualTheStoredOnes() throws {
         let dir = try TemporaryDirectory()
         let handed = Mutex<[StoredEvent]>([])
-        let store = try SQLiteStore(path: dir.path("a.sqlite"), beforeReply: { events in handed.withLock { $0 += events } })
+        let store = try TestStore.open(try TestStore.freshURL(in: dir.url), beforeReply: { events in handed.withLock { $0 += events } })
         let session = try store.openSession()
         for i in 1...3 {
             _ = try session.write { repos in
@@ -104,7 +101,7 @@ import AegisTestSupport
     /// timestamps, so replayed events equal the published ones.
     @Test func timestampsInChangesAndPayloadsRoundTrip() throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.path("a.sqlite"))
+        let store = try TestStore.open(try TestStore.freshURL(in: dir.url))
         let session = try store.openSession()
         let due = Date(timeIntervalSince1970: 1_800_000_000.5)
         try session.write { repos in
@@ -124,13 +121,25 @@ import AegisTestSupport
 
     @Test func apiKeysAreFoundByHashOnly() throws {
         let dir = try TemporaryDirectory()
-        let store = try SQLiteStore(path: dir.path("a.sqlite"))
+        let store = try TestStore.open(try TestStore.freshURL(in: dir.url))
         let session = try store.openSession()
         let key = APIKey(id: "key_1", name: "admin", roles: [.admin, .viewer], createdAt: Date(timeIntervalSince1970: 1))
         try session.write { try $0.apiKeys.insert(key, secretHash: "abc") }
         #expect(try session.read { try $0.apiKeys.count() } == 1)
         #expect(try session.read { try $0.apiKeys.find(secretHash: "abc") } == key)
         #expect(try session.read { try $0.apiKeys.find(secretHash: "abd") } == nil)
+    }
+}
+
+/// What only the embedded store does.
+@Suite struct SQLiteStoreTests {
+    @Test func usesWALForeignKeysAndFullSync() throws {
+        let dir = try TemporaryDirectory()
+        _ = try SQLiteStore(path: dir.path("a.sqlite"))
+        let connection = try SQLiteConnection(path: dir.path("a.sqlite"))
+        #expect(try connection.prepare("PRAGMA journal_mode").first { $0.text(0) } == "wal")
+        #expect(try connection.prepare("PRAGMA foreign_keys").first { $0.int(0) } == 1)
+        #expect(try connection.prepare("PRAGMA synchronous").first { $0.int(0) } == 2)
     }
 }
 
