@@ -13,6 +13,8 @@ public struct AppEnvironment: Sendable {
     public var version: String
     public var startedAt: Date
     public var storeKind: String
+    /// Whether this instance is the deployment's leader (runs scheduled jobs).
+    public var isLeader: @Sendable () -> Bool
     public var limits: Limits
 
     /// Size limits of uploads and replies.
@@ -48,8 +50,10 @@ public struct AppEnvironment: Sendable {
     public init(
         clock: any WallClock, crypto: any CryptoProvider, uploads: any UploadStaging, blobs: any BlobStore,
         instanceID: String,
-        version: String, startedAt: Date, storeKind: String, limits: Limits = Limits()
+        version: String, startedAt: Date, storeKind: String, limits: Limits = Limits(),
+        isLeader: @escaping @Sendable () -> Bool = { true }
     ) {
+        self.isLeader = isLeader
         self.clock = clock
         self.crypto = crypto
         self.uploads = uploads

@@ -21,7 +21,7 @@ final class TestDaemon: @unchecked Sendable {
     /// a fresh one of the kind the run tests (`TestStore.kind`).
     init(
         maxFrameBytes: Int = 16 << 20, attackData: URL? = nil, workers: Int = 3, databaseURL: String? = nil,
-        instanceID: String = "test"
+        instanceID: String = "test", adminKey sharedKey: String? = nil
     ) throws {
         directory = try TemporaryDirectory()
         let dataDirectory = directory.url.appendingPathComponent("data")
@@ -40,7 +40,10 @@ final class TestDaemon: @unchecked Sendable {
         let logger = Logger(label: "aegisd") { label in JSONLogHandler(label: label, level: .debug, sink: sink.sink) }
         daemon = Daemon(settings: settings, logger: logger)
         try daemon.start()
-        adminKey = try String(contentsOf: settings.dataDirectory.appendingPathComponent("admin.key"), encoding: .utf8)
+        // A second instance of a deployment finds the key the first one
+        // created in that one's data directory, not in its own.
+        adminKey = try sharedKey
+            ?? String(contentsOf: settings.dataDirectory.appendingPathComponent("admin.key"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

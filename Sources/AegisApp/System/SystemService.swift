@@ -21,11 +21,14 @@ public struct SystemService {
         public var startedAt: Date
         public var uptimeMS: Int64
         public var store: String
+        /// Whether this instance is the deployment's leader (the one that
+        /// runs scheduled jobs); always true on the embedded store.
+        public var leader: Bool
         /// `enterprise-attack 18.1, ics-attack 18.1`; nil while empty.
         public var catalogVersion: String?
 
         enum CodingKeys: String, CodingKey {
-            case name, version, instance, store
+            case name, version, instance, store, leader
             case protocolVersion = "protocol"
             case startedAt = "started_at"
             case uptimeMS = "uptime_ms"
@@ -41,6 +44,7 @@ public struct SystemService {
             try c.encode(startedAt, forKey: .startedAt)
             try c.encode(uptimeMS, forKey: .uptimeMS)
             try c.encode(store, forKey: .store)
+            try c.encode(leader, forKey: .leader)
             try c.encode(catalogVersion, forKey: .catalogVersion)
         }
     }
@@ -53,6 +57,6 @@ public struct SystemService {
         return Info(
             version: env.version, instance: env.instanceID, startedAt: env.startedAt,
             uptimeMS: Int64(now.timeIntervalSince(env.startedAt) * 1000), store: env.storeKind,
-            catalogVersion: status.versionSummary)
+            leader: env.isLeader(), catalogVersion: status.versionSummary)
     }
 }

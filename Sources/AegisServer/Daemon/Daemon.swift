@@ -77,7 +77,8 @@ public final class Daemon: @unchecked Sendable {
             instanceID: settings.instanceID, version: settings.version, startedAt: Date(), storeKind: store.kind,
             limits: .init(
                 maxCatalogBytes: settings.maxCatalogBytes, maxFrameBytes: settings.maxFrameBytes,
-                maxEvidenceBytes: settings.maxEvidenceBytes, sessionLifetime: settings.sessionLifetime))
+                maxEvidenceBytes: settings.maxEvidenceBytes, sessionLifetime: settings.sessionLifetime),
+            isLeader: { store.isLeader })
         logger.info("store open", metadata: ["store": .string(location.redacted)])
 
         let bootstrapSession = try store.openSession()

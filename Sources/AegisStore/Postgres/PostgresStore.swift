@@ -16,6 +16,7 @@ public final class PostgresStore: StoreProvider {
     let url: String
     let writer: GroupCommitWriter<PostgresConnection>
     private let listener: CommitListener
+    private let election: LeaderElection
 
     /// Connects, applies pending migrations (one instance at a time), and
     /// starts the writer. `beforeReply` and `afterCommit` run around this
@@ -32,8 +33,10 @@ public final class PostgresStore: StoreProvider {
         try MigrationRunner(connection: connection).migrate()
         writer = GroupCommitWriter(connection: connection, beforeReply: beforeReply, afterCommit: afterCommit)
         listener = CommitListener(url: url, logger: logger, onCommit: onAnyCommit)
+        election = LeaderElection(url: url, logger: logger)
         writer.start()
         listener.start()
+        election.start()
     }
 
     deinit { close() }
@@ -47,9 +50,12 @@ public final class PostgresStore: StoreProvider {
     /// Finishes the writes already submitted and stops the threads.
     public func close() {
         guard closed.set() else { return }
+        election.stop()
         writer.stop()
         listener.stop()
     }
+
+    public var isLeader: Bool { election.isLeader }
 
     /// Holds a session-level advisory lock on a connection of its own while
     /// `body` runs, so instances starting together take turns.
