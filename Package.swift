@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "AegisApp", dependencies: ["AegisDomain", .product(name: "Yams", package: "Yams")]),
         // SQL behind the ports: SQLite (embedded) and PostgreSQL (libpq).
         .target(name: "AegisStore", dependencies: [
-            "AegisDomain", "CSQLite", "CLibPQ", .product(name: "Logging", package: "swift-log"),
+            "AegisDomain", "CSQLite", "CLibPQ", "CSodium", .product(name: "Logging", package: "swift-log"),
         ]),
         // MessagePack codec over msgpack-c, envelope, error codes.
         .target(name: "AegisWire", dependencies: ["CMsgPack"]),
@@ -56,7 +56,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "aegisctl", dependencies: [
-            "AegisClient",
+            "AegisClient", "AegisStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "aegis-bench", dependencies: [

@@ -5,7 +5,7 @@ import Foundation
 /// a cache of server-side prepared statements. Statements are written with
 /// `?` placeholders, as for SQLite, and numbered here.
 final class PostgresConnection: SQLDatabase {
-    private var handle: OpaquePointer
+    private(set) var handle: OpaquePointer
     private let url: String
     private let statementTimeoutMS: Int
     private var statements: [String: PostgresStatement] = [:]
@@ -171,7 +171,8 @@ final class PostgresConnection: SQLDatabase {
         return PostgresRows(result)
     }
 
-    private func check(_ result: OpaquePointer?) throws(PostgresError) {
+    /// Throws the error `result` reports, if any.
+    func check(_ result: OpaquePointer?) throws(PostgresError) {
         guard let result else {
             throw PostgresError(sqlState: nil, detail: Self.message(PQerrorMessage(handle)), connectionLost: !isConnected)
         }
@@ -185,7 +186,7 @@ final class PostgresConnection: SQLDatabase {
         }
     }
 
-    private static func message(_ text: UnsafePointer<CChar>?) -> String {
+    static func message(_ text: UnsafePointer<CChar>?) -> String {
         guard let text else { return "" }
         return String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines)
     }

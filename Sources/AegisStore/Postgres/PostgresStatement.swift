@@ -72,6 +72,9 @@ final class PostgresRows {
 
     /// Rows inserted, updated or deleted.
     var changes: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
+
+    /// How many columns each row has.
+    var columnCount: Int32 { PQnfields(result) }
 }
 
 /// One row of a result, read by column position (from 0) with the same
@@ -119,5 +122,19 @@ struct PostgresRow: SQLRow {
         }
         defer { PQfreemem(bytes) }
         return Data(bytes: bytes, count: length)
+    }
+
+    /// The value of `column` by its column type: integers and booleans
+    /// (as 0/1) `.int`, floating point `.double`, `bytea` `.blob`, anything
+    /// else `.text`.
+    func value(_ column: Int32) -> SQLValue {
+        if isNull(column) { return .null }
+        switch PQftype(result.result, column) {
+        case 20, 21, 23: return .int(int(column))  // int8, int2, int4
+        case 16: return .int(bool(column) ? 1 : 0)  // bool
+        case 700, 701: return .double(double(column))  // float4, float8
+        case 17: return .blob(blob(column))  // bytea
+        default: return .text(text(column))
+        }
     }
 }

@@ -90,4 +90,18 @@ final class SQLiteStatement: SQLStatement, SQLRow {
         guard let p = sqlite3_column_blob(stmt, column) else { return Data() }
         return Data(bytes: p, count: Int(sqlite3_column_bytes(stmt, column)))
     }
+
+    /// How many columns a row of this statement has.
+    var columnCount: Int32 { sqlite3_column_count(stmt) }
+
+    /// The value of `column` by its storage class (not the declared type).
+    func value(_ column: Int32) -> SQLValue {
+        switch sqlite3_column_type(stmt, column) {
+        case SQLITE_INTEGER: .int(int(column))
+        case SQLITE_FLOAT: .double(double(column))
+        case SQLITE_BLOB: .blob(blob(column))
+        case SQLITE_NULL: .null
+        default: .text(text(column))
+        }
+    }
 }
