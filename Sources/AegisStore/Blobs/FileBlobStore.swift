@@ -13,8 +13,7 @@ public final class FileBlobStore: BlobStore {
     }
 
     private func url(_ sha256: String) throws -> URL {
-        let valid = sha256.utf8.count == 64 && sha256.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
-        guard valid else { throw AegisError.invalidArgument("sha256", "not a SHA-256") }
+        let sha256 = try BlobName.validated(sha256)
         return root.appendingPathComponent(String(sha256.prefix(2))).appendingPathComponent(sha256)
     }
 
@@ -52,18 +51,27 @@ public final class FileBlobStore: BlobStore {
     }
 
     public func size(sha256: String) throws -> Int64? {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: try url(sha256).path)
+        let path = try url(sha256).path
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         return (attributes?[.size] as? NSNumber)?.int64Value
     }
 
     public func read(sha256: String, offset: Int64, length: Int) throws -> Data {
-        let handle = try FileHandle(forReadingFrom: try url(sha256))
+        let target = try url(sha256)
+        try BlobName.checkRange(offset: offset, length: length)
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: target)
+        } catch {
+            throw FileManager.default.fileExists(atPath: target.path) ? error : BlobName.missing(sha256)
+        }
         defer { try? handle.close() }
         try handle.seek(toOffset: UInt64(offset))
         return try handle.read(upToCount: length) ?? Data()
     }
 
     public func remove(sha256: String) throws {
-        try? FileManager.default.removeItem(at: try url(sha256))
+        let target = try url(sha256)
+        try? FileManager.default.removeItem(at: target)
     }
 }

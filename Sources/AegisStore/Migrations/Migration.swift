@@ -17,5 +17,6 @@ enum Migrations {
         Migration(version: 3, name: "event_publication", sqlite: eventPublicationSchema),
         Migration(version: 4, name: "workflow", sqlite: workflowSchema),
         Migration(version: 5, name: "event_counter", sqlite: eventCounterSchema),
+        Migration(version: 6, name: "blob_chunks", sqlite: blobChunksSchema),
     ]
 }

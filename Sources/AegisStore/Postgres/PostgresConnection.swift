@@ -154,7 +154,11 @@ final class PostgresConnection: SQLDatabase {
             case .text(let v):
                 texts.append(ContiguousArray(v.utf8CString)); lengths.append(0); formats.append(0)
             case .blob(let v):
-                texts.append(ContiguousArray(v.map { CChar(bitPattern: $0) })); lengths.append(Int32(v.count))
+                let bytes = ContiguousArray<CChar>(unsafeUninitializedCapacity: v.count) { buffer, initialized in
+                    v.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
+                    initialized = v.count
+                }
+                texts.append(bytes); lengths.append(Int32(v.count))
                 formats.append(1)
             }
         }
