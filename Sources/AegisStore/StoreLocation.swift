@@ -57,6 +57,17 @@ public enum StoreLocation: Equatable, Sendable {
         return false
     }
 
+    /// Where evidence contents live: files under `directory` next to a
+    /// SQLite store; in the database itself on PostgreSQL, so every
+    /// instance of a deployment serves every file. Open after the store
+    /// (its migrations create the tables).
+    public func openBlobs(in directory: URL) throws -> any BlobStore {
+        switch self {
+        case .sqlite: try FileBlobStore(root: directory)
+        case .postgres(let url): PostgresBlobStore(url: url)
+        }
+    }
+
     /// Opens the store, applying migrations. `beforeReply` and
     /// `afterCommit` run around each of this instance's commits that
     /// appended events; `onAnyCommit`, on a shared store, whenever another

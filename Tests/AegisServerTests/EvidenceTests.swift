@@ -54,8 +54,17 @@ import AegisTestSupport
         _ = try team["redop"].call(
             "evidence.upload",
             ["test_id": t["id"] ?? .nil, "side": "red", "caption": "again", "filename": "shot2.png", "content": .binary(small)])
-        let blob = team.daemon.dataDirectory.appendingPathComponent("blobs").appendingPathComponent(String(try sha256(small).prefix(2)))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: blob.path).count == 1)
+        switch TestStore.kind {
+        case .sqlite:
+            let blob = team.daemon.dataDirectory.appendingPathComponent("blobs")
+                .appendingPathComponent(String(try sha256(small).prefix(2)))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: blob.path).count == 1)
+        case .postgres:
+            // In the database, where every instance finds it.
+            let hash = try sha256(small)
+            #expect(try TestStore.integer("SELECT count(*) FROM blobs WHERE sha256 = '\(hash)'", at: team.daemon.storeURL) == 1)
+            #expect(!FileManager.default.fileExists(atPath: team.daemon.dataDirectory.appendingPathComponent("blobs/\(hash.prefix(2))").path))
+        }
     }
 
     @Test func aSideAttachesOnlyItsOwnEvidence() throws {

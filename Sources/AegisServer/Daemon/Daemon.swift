@@ -73,7 +73,7 @@ public final class Daemon: @unchecked Sendable {
         let env = AppEnvironment(
             clock: SystemClock(), crypto: crypto,
             uploads: try FileUploadStaging(root: dataDirectory.uploads, expiry: settings.uploadExpiry),
-            blobs: try FileBlobStore(root: dataDirectory.blobs),
+            blobs: try location.openBlobs(in: dataDirectory.blobs),
             instanceID: settings.instanceID, version: settings.version, startedAt: Date(), storeKind: store.kind,
             limits: .init(
                 maxCatalogBytes: settings.maxCatalogBytes, maxFrameBytes: settings.maxFrameBytes,
