@@ -36,8 +36,9 @@ test-suites:
 		--filter 'AegisStoreTests|AegisServerTests' $(SWIFT_TEST_FLAGS)
 	AEGIS_BIN_DIR=$$(swift build --show-bin-path) $(PYTHON) -m pytest -q clients/python/tests
 
+# The PostgreSQL figures run on a throwaway cluster, as the tests do.
 bench: deps release
-	.build/release/aegis-bench --bin-dir .build/release --attack-data $(ATTACK_DATA)
+	scripts/with-postgres .build/release/aegis-bench --bin-dir .build/release --attack-data $(ATTACK_DATA)
 
 deps: system-deps
 	$(MAKE) attack-data python-deps

@@ -22,9 +22,11 @@ public enum StoreLocation: Equatable, Sendable {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             var error: UnsafeMutablePointer<CChar>?
             guard let options = PQconninfoParse(url, &error) else {
-                let reason = error.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "invalid"
+                // libpq's reason quotes the offending part of the URL, which
+                // may be the password: it is never shown.
                 PQfreemem(error)
-                throw StoreLocationError.invalid("not a valid PostgreSQL URL: \(reason)")
+                throw StoreLocationError.invalid(
+                    "not a valid PostgreSQL URL (check its percent-escapes and parameters)")
             }
             PQconninfoFree(options)
             return .postgres(url: url)

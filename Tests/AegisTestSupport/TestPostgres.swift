@@ -1,6 +1,6 @@
 import Foundation
 
-@testable import AegisStore
+import AegisStore
 
 /// The throwaway PostgreSQL cluster that `scripts/with-postgres` (which
 /// `make test` uses) starts for the run.
@@ -23,8 +23,7 @@ public enum TestPostgres {
     /// Creates an empty schema with a fresh name: one test's own database.
     public static func createSchema() throws -> String {
         let schema = "t_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
-        let admin = try PostgresConnection(url: try url())
-        try admin.execute("CREATE SCHEMA \(schema)")
+        try StoreConsole.execute("CREATE SCHEMA \(schema)", at: .postgres(url: try url()))
         return schema
     }
 

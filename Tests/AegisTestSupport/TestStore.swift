@@ -1,7 +1,7 @@
 import AegisDomain
 import Foundation
 
-@testable import AegisStore
+import AegisStore
 
 /// The store the conformance suites run against: SQLite unless
 /// `AEGIS_TEST_STORE=postgres` (the second pass of `make test`), in which
@@ -36,22 +36,15 @@ extension TestStore {
     /// Runs `sql` on the database at `url` outside the store (to set up a
     /// case the store itself would never write).
     public static func execute(_ sql: String, at url: String) throws {
-        switch try StoreLocation.parse(url, dataDirectory: URL(fileURLWithPath: "/nonexistent")) {
-        case .sqlite(let path): try SQLiteConnection(path: path).execute(sql)
-        case .postgres(let url): try PostgresConnection(url: url).execute(sql)
-        }
+        try StoreConsole.execute(sql, at: try location(url))
     }
 
     /// The first column of the first row of `sql`, as an integer.
     public static func integer(_ sql: String, at url: String) throws -> Int64? {
-        switch try StoreLocation.parse(url, dataDirectory: URL(fileURLWithPath: "/nonexistent")) {
-        // Statements do not keep their connection alive: hold it here.
-        case .sqlite(let path):
-            let connection = try SQLiteConnection(path: path)
-            return try withExtendedLifetime(connection) { try connection.prepare(sql).first { $0.int(0) } }
-        case .postgres(let url):
-            let connection = try PostgresConnection(url: url)
-            return try withExtendedLifetime(connection) { try connection.prepare(sql).first { $0.int(0) } }
-        }
+        try StoreConsole.integer(sql, at: try location(url))
+    }
+
+    static func location(_ url: String) throws -> StoreLocation {
+        try StoreLocation.parse(url, dataDirectory: URL(fileURLWithPath: "/nonexistent"))
     }
 }

@@ -51,6 +51,7 @@ final class PostgresConnection: SQLDatabase {
 
     /// False while a transaction is open (or failed and not yet rolled back).
     var isAutocommit: Bool {
+        guard queued.isEmpty else { return false }
         let status = PQtransactionStatus(handle)
         return status == PQTRANS_IDLE || status == PQTRANS_UNKNOWN
     }
@@ -115,9 +116,76 @@ final class PostgresConnection: SQLDatabase {
         return channels
     }
 
-    /// Runs one or more statements without parameters or results.
+    /// Statements whose results nobody waits for (`BEGIN`, `SAVEPOINT`,
+    /// `RELEASE`): sent together with the next statement that is waited
+    /// for, in one round trip (libpq's pipeline mode).
+    private var queued: [String] = []
+
+    /// Queues `sql` (no parameters, no rows) to go with the next statement.
+    /// An error it meets is thrown by that statement.
+    func executeLater(_ sql: String) {
+        queued.append(sql)
+    }
+
+    /// Ends the transaction, if one is open or queued, without waiting on
+    /// anything that could fail.
+    func rollback() {
+        let began = !queued.isEmpty
+        queued.removeAll()
+        if began || PQtransactionStatus(handle) != PQTRANS_IDLE { PQclear(PQexec(handle, "ROLLBACK")) }
+    }
+
+    /// The queued statements, then the prepared `name`, in one pipeline; the
+    /// prepared statement's result, or the first error.
+    private func pipelined(
+        _ name: String, count: Int32, _ values: [UnsafePointer<CChar>?], _ lengths: [Int32], _ formats: [Int32]
+    ) throws(PostgresError) -> PostgresRows {
+        let prefix = queued
+        queued.removeAll()
+        guard PQenterPipelineMode(handle) == 1 else {
+            throw PostgresError(sqlState: nil, detail: Self.message(PQerrorMessage(handle)), connectionLost: !isConnected)
+        }
+        defer { PQexitPipelineMode(handle) }
+        var sent = true
+        for sql in prefix where sent { sent = PQsendQueryParams(handle, sql, 0, nil, nil, nil, nil, 0) == 1 }
+        sent = sent && PQsendQueryPrepared(handle, name, count, values, lengths, formats, 0) == 1
+        sent = sent && PQpipelineSync(handle) == 1
+        guard sent else {
+            throw PostgresError(sqlState: "08006", detail: Self.message(PQerrorMessage(handle)), connectionLost: true)
+        }
+        // One result per statement (each followed by nil), then the sync.
+        var firstError: PostgresError?
+        var rows: PostgresRows?
+        for index in 0...prefix.count {
+            guard let result = PQgetResult(handle) else {
+                throw PostgresError(sqlState: "08006", detail: Self.message(PQerrorMessage(handle)), connectionLost: true)
+            }
+            while let extra = PQgetResult(handle) { PQclear(extra) }
+            do {
+                try check(result)
+                if index == prefix.count { rows = PostgresRows(result) } else { PQclear(result) }
+            } catch {
+                PQclear(result)
+                if firstError == nil { firstError = error }
+            }
+        }
+        // The sync's own result.
+        while let result = PQgetResult(handle) {
+            let status = PQresultStatus(result)
+            PQclear(result)
+            if status == PGRES_PIPELINE_SYNC { break }
+        }
+        if let firstError { throw firstError }
+        guard let rows else { throw PostgresError(sqlState: nil, detail: "no result", connectionLost: !isConnected) }
+        return rows
+    }
+
+    /// Runs one or more statements without parameters or results (after
+    /// any queued ones, in the same round trip).
     func execute(_ sql: String) throws(PostgresError) {
-        let result = PQexec(handle, sql)
+        let text = queued.isEmpty ? sql : (queued + [sql]).joined(separator: "; ")
+        queued.removeAll()
+        let result = PQexec(handle, text)
         defer { PQclear(result) }
         try check(result)
     }
@@ -161,6 +229,16 @@ final class PostgresConnection: SQLDatabase {
                 texts.append(bytes); lengths.append(Int32(v.count))
                 formats.append(1)
             }
+        }
+        if !queued.isEmpty {
+            let outcome: Result<PostgresRows, PostgresError> = withParameterPointers(texts) { pointers in
+                do throws(PostgresError) {
+                    return .success(try pipelined(name, count: Int32(values.count), pointers, lengths, formats))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            return try outcome.get()
         }
         let result = withParameterPointers(texts) { pointers in
             PQexecPrepared(handle, name, Int32(values.count), pointers, lengths, formats, 0)

@@ -14,16 +14,16 @@ import Logging
 public final class PostgresStore: StoreProvider {
     public var kind: String { "postgresql" }
     let url: String
-    let writer: GroupCommitWriter<PostgresConnection>
+    let writers: WriterPool<PostgresConnection>
     private let listener: CommitListener
     private let election: LeaderElection
 
     /// Connects, applies pending migrations (one instance at a time), and
-    /// starts the writer. `beforeReply` and `afterCommit` run around this
+    /// starts `writerCount` writers, each on a connection of its own. `beforeReply` and `afterCommit` run around this
     /// instance's commits, as for SQLite; `onAnyCommit` runs on the listener
     /// thread whenever any instance may have committed events.
     public init(
-        url: String, logger: Logger = Logger(label: "aegis.store"),
+        url: String, writerCount: Int = 4, logger: Logger = Logger(label: "aegis.store"),
         beforeReply: @escaping @Sendable ([StoredEvent]) -> Void = { _ in },
         afterCommit: @escaping @Sendable ([StoredEvent]) -> Void = { _ in },
         onAnyCommit: @escaping @Sendable () -> Void = {}
@@ -31,10 +31,15 @@ public final class PostgresStore: StoreProvider {
         self.url = url
         let connection = try PostgresConnection(url: url)
         try MigrationRunner(connection: connection).migrate()
-        writer = GroupCommitWriter(connection: connection, beforeReply: beforeReply, afterCommit: afterCommit)
+        writers = WriterPool(
+            try (0..<max(1, writerCount)).map { index in
+                GroupCommitWriter(
+                    connection: index == 0 ? connection : try PostgresConnection(url: url), beforeReply: beforeReply,
+                    afterCommit: afterCommit)
+            })
         listener = CommitListener(url: url, logger: logger, onCommit: onAnyCommit)
         election = LeaderElection(url: url, logger: logger)
-        writer.start()
+        writers.start()
         listener.start()
         election.start()
     }
@@ -42,7 +47,7 @@ public final class PostgresStore: StoreProvider {
     deinit { close() }
 
     public func openSession() throws -> any StoreSession {
-        SQLSession(connection: try PostgresConnection(url: url), writer: writer)
+        SQLSession(connection: try PostgresConnection(url: url), writer: writers)
     }
 
     private let closed = ClosedFlag()
@@ -51,7 +56,7 @@ public final class PostgresStore: StoreProvider {
     public func close() {
         guard closed.set() else { return }
         election.stop()
-        writer.stop()
+        writers.stop()
         listener.stop()
     }
 

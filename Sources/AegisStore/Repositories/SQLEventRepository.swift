@@ -21,24 +21,31 @@ struct SQLEventRepository<DB: SQLDatabase>: EventRepository {
     static func insertNumbered(_ events: [StoredEvent], db: DB) throws -> [StoredEvent] {
         guard !events.isEmpty else { return [] }
         guard
-            let last = try db.prepare("UPDATE event_counter SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq")
-                .bind(.int(events.count)).first({ $0.int(0) })
+            let last = try db.prepare(db.dialect.takeEventNumbers).bind(.int(events.count)).first({ $0.int(0) })
         else { throw AegisError(.internal, "the event counter is missing") }
         var numbered = events
-        let insert = """
-            INSERT INTO events (seq, type, occurred_at, source, actor, subject_kind, subject_id, payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        for index in numbered.indices {
-            numbered[index].seq = last - Int64(events.count) + 1 + Int64(index)
-            let e = numbered[index]
-            try db.prepare(insert).bind(
-                .int(e.seq), .text(e.event.type), .int(StoreTime.micros(e.occurredAt)), .text(e.source),
-                .optional(e.event.actor), .text(e.event.subject.kind), .text(e.event.subject.id),
-                .text(Value.map(e.event.payload).jsonText)
-            ).run()
+        for index in numbered.indices { numbered[index].seq = last - Int64(events.count) + 1 + Int64(index) }
+        // Several rows per statement: one round trip for up to 16 events.
+        var start = numbered.startIndex
+        while start < numbered.endIndex {
+            let rows = numbered[start..<min(start + 16, numbered.endIndex)]
+            try db.prepare(insertSQL(rows: rows.count)).bind(rows.flatMap(values)).run()
+            start += rows.count
         }
         return numbered
+    }
+
+    private static func insertSQL(rows: Int) -> String {
+        "INSERT INTO events (seq, type, occurred_at, source, actor, subject_kind, subject_id, payload) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    }
+
+    private static func values(_ e: StoredEvent) -> [SQLValue] {
+        [
+            .int(e.seq), .text(e.event.type), .int(StoreTime.micros(e.occurredAt)), .text(e.source),
+            .optional(e.event.actor), .text(e.event.subject.kind), .text(e.event.subject.id),
+            .text(Value.map(e.event.payload).jsonText),
+        ]
     }
 
     func events(after: Int64, limit: Int) throws -> [StoredEvent] {

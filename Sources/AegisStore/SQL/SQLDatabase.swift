@@ -45,6 +45,11 @@ protocol SQLDatabase: AnyObject {
     func prepare(_ sql: String) throws -> Statement
     /// Runs statements without parameters or results.
     func execute(_ sql: String) throws
+    /// Runs `sql` (no parameters, no rows), or queues it to go with the
+    /// next statement in one round trip; an error then surfaces there.
+    func executeLater(_ sql: String) throws
+    /// Ends the open transaction, if any; best effort, never throws.
+    func rollback()
     /// False while a transaction is open.
     var isAutocommit: Bool { get }
     /// Makes sure the connection is usable, reconnecting if it was lost;

@@ -19,19 +19,22 @@ struct SQLDialect: Sendable {
     let beginWrite: String
     /// Starts a read-only transaction that sees one snapshot throughout.
     let beginRead: String
-    /// Run in every commit that appended events, to wake the other
-    /// instances of a deployment (nil: there are none).
-    let announceEvents: String?
+    /// Takes the next `?` event numbers; returns the last. On PostgreSQL
+    /// it also notifies every instance's listener (delivered at commit).
+    let takeEventNumbers: String
 
     static let sqlite = SQLDialect(
         name: "sqlite", like: "LIKE", equalsIgnoringCase: { "\($0) = ? COLLATE NOCASE" },
         beginExclusive: "BEGIN IMMEDIATE", beginWrite: "BEGIN IMMEDIATE", beginRead: "BEGIN",
-        announceEvents: nil)
+        takeEventNumbers: "UPDATE event_counter SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq")
     static let postgres = SQLDialect(
         name: "postgresql", like: "ILIKE", equalsIgnoringCase: { "lower(\($0)) = lower(?)" },
         beginExclusive: "BEGIN; SELECT pg_advisory_xact_lock(\(AdvisoryLock.migrations.keys))", beginWrite: "BEGIN",
         beginRead: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-        announceEvents: "NOTIFY \(CommitListener.channel)")
+        takeEventNumbers: """
+            UPDATE event_counter SET last_seq = last_seq + ? WHERE id = 1
+            RETURNING last_seq, pg_notify('\(CommitListener.channel)', '')
+            """)
 
     /// DDL written for SQLite, as this dialect runs it.
     func schema(_ sqlite: String) -> String {

@@ -4,9 +4,9 @@ import AegisDomain
 /// store's writer.
 final class SQLSession<DB: SQLDatabase>: StoreSession {
     let connection: DB
-    private let writer: GroupCommitWriter<DB>
+    private let writer: WriterPool<DB>
 
-    init(connection: DB, writer: GroupCommitWriter<DB>) {
+    init(connection: DB, writer: WriterPool<DB>) {
         self.connection = connection
         self.writer = writer
     }
@@ -23,15 +23,15 @@ final class SQLSession<DB: SQLDatabase>: StoreSession {
     }
 
     private func readOnce<T>(_ body: (any Repositories) throws -> T) throws -> T {
-        if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
+        connection.rollback()
         try connection.ensureConnected()
-        try connection.execute(connection.dialect.beginRead)
+        try connection.executeLater(connection.dialect.beginRead)
         do {
             let result = try body(SQLRepositories(db: connection, appended: EventRecorder()))
-            try connection.execute("COMMIT")
+            try connection.prepare("COMMIT").run()
             return result
         } catch {
-            try? connection.execute("ROLLBACK")
+            connection.rollback()
             throw error
         }
     }

@@ -61,6 +61,13 @@ final class SQLiteConnection: SQLDatabase {
     var dialect: SQLDialect { .sqlite }
     /// A file is always there.
     func ensureConnected() {}
+
+    /// In-process: nothing to save by waiting.
+    func executeLater(_ sql: String) throws { try prepare(sql).run() }
+
+    func rollback() {
+        if !isAutocommit { _ = try? prepare("ROLLBACK").run() }
+    }
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
     var changes: Int { Int(sqlite3_changes(handle)) }
     /// False while a transaction is open.

@@ -9,6 +9,7 @@ public final class SQLiteStore: StoreProvider {
     public let path: String
     public var kind: String { "sqlite" }
     let writer: GroupCommitWriter<SQLiteConnection>
+    let writers: WriterPool<SQLiteConnection>
 
     let checkpointer: Checkpointer
 
@@ -40,6 +41,7 @@ public final class SQLiteStore: StoreProvider {
                 try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
             })
         checkpointer = Checkpointer(path: path)
+        writers = WriterPool([writer])
         writer.start()
         checkpointer.start()
     }
@@ -50,7 +52,7 @@ public final class SQLiteStore: StoreProvider {
     }
 
     public func openSession() throws -> any StoreSession {
-        SQLSession(connection: try SQLiteConnection(path: path), writer: writer)
+        SQLSession(connection: try SQLiteConnection(path: path), writer: writers)
     }
 
     /// Stops the writer thread once the writes already submitted are done.
