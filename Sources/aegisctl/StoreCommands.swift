@@ -19,7 +19,10 @@ struct StoreMigrate: ParsableCommand {
             aegisctl applies the migrations, copies every table in one transaction, then compares each table's \
             row count and a SHA-256 of its rows on both sides. To keep the password off the command line, leave \
             it out of the URL and set PGPASSWORD or use ~/.pgpass. Then start aegisd with \
-            --database postgres://... (or AEGIS_DATABASE_URL). Evidence files (<data-dir>/blobs) are not copied. \
+            --database postgres://... (or AEGIS_DATABASE_URL). The evidence files the store references are copied \
+            too, from the blobs folder beside the SQLite file (or --blobs DIR) into the database, after the tables: \
+            each is hashed first (a missing or altered one refuses the migration before anything is written), then \
+            read back and checked; the files stay in place, and files no evidence references are skipped. \
             Exits 1 on refusal, failure or a mismatch.
 
             Example: aegisctl store migrate --from sqlite:/var/lib/aegis/aegis.sqlite \
@@ -32,6 +35,11 @@ struct StoreMigrate: ParsableCommand {
     @Option(name: .long, help: "The empty PostgreSQL database: postgres://USER@HOST[:PORT]/DB.")
     var to: String
 
+    @Option(
+        name: .long, help: "The folder of the evidence files (default: blobs beside the SQLite file).",
+        completion: .directory)
+    var blobs: String?
+
     func run() throws {
         let source = try location(from, "--from")
         let target = try location(to, "--to")
@@ -39,12 +47,18 @@ struct StoreMigrate: ParsableCommand {
         guard case .postgres(let url) = target else { throw ValidationError("--to must be a postgres:// URL") }
         FileHandle.standardError.write(Data("migrating \(source.redacted) to \(target.redacted)\n".utf8))
         do {
-            let report = try StoreCopy.run(from: path, to: url) { Output.progress($0) }
+            let report = try StoreCopy.run(from: path, to: url, blobs: blobs) { Output.progress($0) }
             Output.endProgress()
             printTable(report)
+            if report.skippedBlobFiles > 0 {
+                print("skipped \(report.skippedBlobFiles) files in the blobs folder that no evidence references")
+            }
             print(
                 "copied \(report.rows) rows in \(report.copyMilliseconds) ms; verified in \(report.verifyMilliseconds) ms"
             )
+            print(
+                "copied \(report.blobs) evidence files (\(StoreCopy.megabytes(report.blobBytes))) in "
+                    + "\(report.blobCopyMilliseconds) ms; verified in \(report.blobVerifyMilliseconds) ms")
         } catch {
             Output.endProgress()
             if case StoreCopyError.verificationFailed(let report) = error {

@@ -41,6 +41,19 @@ import AegisTestSupport
         #expect(try fixture.store.put(file: file, sha256: name))
     }
 
+    @Test func aCopyingPutKeepsTheFile() throws {
+        let fixture = try BlobStoreFixture(.postgres)
+        let store = try #require(fixture.store as? PostgresBlobStore)
+        let name = BlobTestData.name()
+        let data = BlobTestData.bytes(3 * Self.mib / 2)
+        let file = try fixture.file(data)
+        #expect(try store.put(copyOf: file, sha256: name))
+        #expect(FileManager.default.contents(atPath: file.path) == data)
+        #expect(try store.read(sha256: name, offset: 0, length: data.count) == data)
+        #expect(try !store.put(copyOf: file, sha256: name))
+        #expect(FileManager.default.fileExists(atPath: file.path))
+    }
+
     @Test func connectionsEndedByTheServerAreReplaced() throws {
         let fixture = try BlobStoreFixture(.postgres)
         let store = try #require(fixture.store as? PostgresBlobStore)

@@ -90,6 +90,12 @@ final class CopySource {
         return Dictionary(rows, uniquingKeysWith: max)
     }
 
+    /// The names (SHA-256) of the evidence files the `evidence` table
+    /// references, each once, sorted.
+    func referencedBlobs() throws -> [String] {
+        try connection.prepare("SELECT DISTINCT sha256 FROM evidence ORDER BY sha256").rows { $0.text(0) }
+    }
+
     /// Calls `body` with each row of `table`, its values by storage class
     /// in column order, in `order`.
     func rows(of table: TableLayout, order: String, _ body: ([SQLValue]) throws -> Void) throws {

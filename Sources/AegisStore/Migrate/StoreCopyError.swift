@@ -24,6 +24,15 @@ public enum StoreCopyError: Error, CustomStringConvertible {
     case copyFailed(table: String?, underlying: any Error)
     /// Row counts or checksums differ after the copy (the report says where).
     case verificationFailed(StoreCopyReport)
+    /// Evidence files the store references are missing from its blobs
+    /// folder (or unreadable) or do not hash to their names; nothing was
+    /// written to the target.
+    case evidenceFiles(directory: String, referenced: Int, missing: [String], altered: [String])
+    /// Storing or reading back an evidence file failed after the tables
+    /// were copied.
+    case blobCopyFailed(sha256: String, underlying: any Error)
+    /// Evidence files read back from the target differ from the source's.
+    case blobVerificationFailed(sha256s: [String])
 
     public var description: String {
         switch self {
@@ -62,6 +71,27 @@ public enum StoreCopyError: Error, CustomStringConvertible {
             "verification failed: row counts or checksums differ for "
                 + "\(report.tables.filter { !$0.matches }.map(\.name).joined(separator: ", ")); "
                 + "do not use the target"
+        case .evidenceFiles(let directory, let referenced, let missing, let altered):
+            "of the \(referenced) evidence files the store references, "
+                + [
+                    missing.isEmpty ? nil : "\(missing.count) missing from \(directory) (\(Self.first(missing)))",
+                    altered.isEmpty
+                        ? nil : "\(altered.count) whose content does not match the name (\(Self.first(altered)))",
+                ].compactMap { $0 }.joined(separator: " and ")
+                + "; nothing was written to the target. Point --blobs at the folder that holds them, restore them "
+                + "from a backup, or delete that evidence through aegisd, then migrate"
+        case .blobCopyFailed(let sha256, let underlying):
+            "copying evidence file \(sha256) failed: \(underlying); the target now holds the tables and perhaps "
+                + "some evidence: empty it (drop and create the database or schema) before trying again"
+        case .blobVerificationFailed(let sha256s):
+            "verification failed: \(sha256s.count) evidence files differ in the target (\(Self.first(sha256s))); "
+                + "do not use the target"
         }
+    }
+
+    /// The first few of `names`, and how many more.
+    private static func first(_ names: [String]) -> String {
+        names.count > 4
+            ? names.prefix(3).joined(separator: ", ") + " and \(names.count - 3) more" : names.joined(separator: ", ")
     }
 }

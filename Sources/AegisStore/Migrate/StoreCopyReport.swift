@@ -21,6 +21,16 @@ public struct StoreCopyReport: Sendable {
     public var copyMilliseconds: Int
     /// Time spent verifying.
     public var verifyMilliseconds: Int
+    /// Evidence files copied (each referenced one, once) and verified.
+    public var blobs = 0
+    /// Their bytes.
+    public var blobBytes: Int64 = 0
+    /// Files in the blobs folder no evidence references (not copied).
+    public var skippedBlobFiles = 0
+    /// Time spent copying evidence files.
+    public var blobCopyMilliseconds = 0
+    /// Time spent reading them back to verify.
+    public var blobVerifyMilliseconds = 0
 
     /// Rows copied, over all tables.
     public var rows: Int { tables.reduce(0) { $0 + $1.sourceRows } }

@@ -25,16 +25,25 @@ public final class PostgresBlobStore: BlobStore {
 
     @discardableResult
     public func put(file: URL, sha256: String) throws -> Bool {
+        let stored = try put(copyOf: file, sha256: sha256)
+        try? FileManager.default.removeItem(at: file)
+        return stored
+    }
+
+    /// Stores the content of `file` under `sha256`, streaming it a chunk at
+    /// a time like `put(file:sha256:)`, but leaves `file` where it is (for
+    /// `aegisctl store migrate`, which copies the user's evidence files).
+    /// False when `sha256` was already stored.
+    @discardableResult
+    public func put(copyOf file: URL, sha256: String) throws -> Bool {
         let name = try BlobName.validated(sha256)
-        let stored = try pool.withConnection { connection in
+        return try pool.withConnection { connection in
             let handle = try FileHandle(forReadingFrom: file)
             defer { try? handle.close() }
             let size = try handle.seekToEnd()
             try handle.seek(toOffset: 0)
             return try insert(name, size: Int64(size), on: connection) { try Self.nextChunk(of: handle) }
         }
-        try? FileManager.default.removeItem(at: file)
-        return stored
     }
 
     public func put(data: Data, sha256: String) throws {
