@@ -63,11 +63,7 @@ public final class Daemon: @unchecked Sendable {
                 }
             },
             afterCommit: { events in wake.fire(events) },
-            onAnyCommit: {
-                // Another instance may have revoked a key or disabled a user.
-                principals.removeAll()
-                wake.catchUp()
-            })
+            onAnyCommit: { wake.catchUp() })
         self.store = store
         let crypto = try SodiumCrypto()
         let env = AppEnvironment(
@@ -106,7 +102,14 @@ public final class Daemon: @unchecked Sendable {
         self.context = context
         let publisher = EventPublisher(
             context: context, endpoint: settings.eventsEndpoint, session: try store.openSession(),
-            instance: settings.instanceID, logger: logger)
+            instance: settings.instanceID, logger: logger,
+            onRead: { events in
+                // Events another instance committed reach this one only
+                // through the outbox: a key it revoked, a user it disabled.
+                if events.contains(where: { PrincipalCache.invalidatingEvents.contains($0.event.type) }) {
+                    principals.removeAll()
+                }
+            })
         try publisher.start()
         wake.target = publisher
         self.publisher = publisher

@@ -32,9 +32,15 @@ final class EventPublisher: @unchecked Sendable {
     /// The highest `seq` sent.
     let publishedSeq = Atomic<Int64>(0)
 
+    /// Called with the events read back from the outbox before they are
+    /// sent (those another instance committed arrive this way).
+    private let onRead: @Sendable ([StoredEvent]) -> Void
+
     init(
-        context: ZMQContext, endpoint: String, session: any StoreSession, instance: String, logger: Logger
+        context: ZMQContext, endpoint: String, session: any StoreSession, instance: String, logger: Logger,
+        onRead: @escaping @Sendable ([StoredEvent]) -> Void = { _ in }
     ) {
+        self.onRead = onRead
         self.context = context
         self.endpoint = endpoint
         self.session = session
@@ -154,6 +160,7 @@ final class EventPublisher: @unchecked Sendable {
             var after = publishedSeq.load(ordering: .relaxed)
             while true {
                 let batch = try session.read { try $0.events.events(after: after, limit: 500) }
+                if !batch.isEmpty { onRead(batch) }
                 for event in batch {
                     let body = MessagePack.encode(EventWire.body(event))
                     try socket.send([Data(event.event.type.utf8), body])

@@ -9,6 +9,8 @@ enum AdvisoryLock: Int32 {
     case leader = 2
     /// Held while an instance does its first-start work.
     case startup = 3
+    /// Held by the transaction that numbers pending events.
+    case sequencing = 4
 
     /// The two keys, as SQL arguments of `pg_advisory_lock` and friends.
     var keys: String { "hashtext(current_schema()), \(rawValue)" }

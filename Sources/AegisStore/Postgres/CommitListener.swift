@@ -2,11 +2,12 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Wakes this instance when any instance of the deployment commits events:
-/// the writer sends `NOTIFY aegis_events` in each such commit, and this
-/// thread `LISTEN`s on a connection of its own. It also fires every
+/// Wakes this instance when any instance of the deployment numbers events:
+/// each numbering transaction sends `NOTIFY aegis_events`, and this thread
+/// `LISTEN`s on a connection of its own. It also fires every
 /// `pollInterval` and after reconnecting, so a missed notification delays
-/// an event by at most that long.
+/// an event by at most that long, and at that pace it numbers events left
+/// pending by a writer that lost its connection after its commit.
 final class CommitListener: @unchecked Sendable {
     static let channel = "aegis_events"
 
@@ -55,6 +56,12 @@ final class CommitListener: @unchecked Sendable {
                     lastFired = .now
                 }
                 let channels = try connection?.waitForNotifications(timeoutMS: sliceMS) ?? []
+                if ContinuousClock.now - lastFired >= pollInterval, let connection {
+                    // Events a writer committed but could not number (it
+                    // lost its connection right after the commit).
+                    _ = try SQLEventRepository<PostgresConnection>.numberPending(
+                        db: connection, lock: AdvisoryLock.sequencing.keys)
+                }
                 if !channels.isEmpty || ContinuousClock.now - lastFired >= pollInterval {
                     onCommit()
                     lastFired = .now

@@ -5,12 +5,15 @@ import Logging
 /// The store on PostgreSQL, for deployments that outgrow one machine and
 /// for several aegisd sharing one database.
 ///
-/// The same repositories, migrations and group-commit writer as SQLite:
+/// The same repositories, migrations and group-commit writers as SQLite:
 /// each session (one per worker) reads on its own connection; writes go
-/// through this instance's writer connection, a batch per transaction. The
-/// events of a batch are numbered from `event_counter` just before the
-/// commit, so `seq` is one gapless sequence for the whole deployment, in
-/// commit order, and the commit notifies every instance's `CommitListener`.
+/// to one of this instance's writers (each on a connection of its own, a
+/// batch per transaction), which commit side by side. A batch's events go
+/// to `pending_events`; right after the commit, before its callers are
+/// answered, a short sequencing transaction numbers them (and any other
+/// writer's) from `event_counter`, one at a time per deployment, so `seq`
+/// is one gapless sequence for the whole deployment, and notifies every
+/// instance's `CommitListener`.
 public final class PostgresStore: StoreProvider {
     public var kind: String { "postgresql" }
     let url: String
@@ -19,9 +22,12 @@ public final class PostgresStore: StoreProvider {
     private let election: LeaderElection
 
     /// Connects, applies pending migrations (one instance at a time), and
-    /// starts `writerCount` writers, each on a connection of its own. `beforeReply` and `afterCommit` run around this
-    /// instance's commits, as for SQLite; `onAnyCommit` runs on the listener
-    /// thread whenever any instance may have committed events.
+    /// starts `writerCount` writers, each on a connection of its own.
+    /// `beforeReply` runs after each of this instance's commits that
+    /// appended events, with those events not yet numbered (`seq` 0);
+    /// `afterCommit` is not called, since events are numbered after the
+    /// commit: `onAnyCommit` runs whenever this or any instance may have
+    /// numbered events (read them from the outbox then).
     public init(
         url: String, writerCount: Int = 4, logger: Logger = Logger(label: "aegis.store"),
         beforeReply: @escaping @Sendable ([StoredEvent]) -> Void = { _ in },
@@ -31,11 +37,19 @@ public final class PostgresStore: StoreProvider {
         self.url = url
         let connection = try PostgresConnection(url: url)
         try MigrationRunner(connection: connection).migrate()
+        // Events are numbered after each commit that appended some, before
+        // its callers are answered; then this instance's publisher reads them.
+        let numberEvents: (PostgresConnection, Bool) -> Void = { connection, appended in
+            guard appended else { return }
+            let moved = try? SQLEventRepository<PostgresConnection>.numberPending(
+                db: connection, lock: AdvisoryLock.sequencing.keys)
+            if moved ?? 0 > 0 { onAnyCommit() }
+        }
         writers = WriterPool(
             try (0..<max(1, writerCount)).map { index in
                 GroupCommitWriter(
                     connection: index == 0 ? connection : try PostgresConnection(url: url), beforeReply: beforeReply,
-                    afterCommit: afterCommit)
+                    afterCommit: afterCommit, afterBatch: numberEvents)
             })
         listener = CommitListener(url: url, logger: logger, onCommit: onAnyCommit)
         election = LeaderElection(url: url, logger: logger)

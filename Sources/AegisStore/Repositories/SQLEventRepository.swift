@@ -1,10 +1,19 @@
 import AegisDomain
 import Foundation
 
-/// The event outbox in SQL. `append` only records the event: the writer
-/// numbers and inserts a batch's events just before its commit
-/// (`insertNumbered`), taking the numbers from `event_counter`, so
-/// committed events have no gaps and come in commit order.
+/// The event outbox in SQL. `append` only records the event; the writer
+/// stores a batch's events just before its commit (`store`):
+///
+/// - on SQLite, numbered at once from `event_counter`, inside the one
+///   writer's transaction;
+/// - on PostgreSQL, into `pending_events`, so that writers commit side by
+///   side; `numberPending` then moves them into `events` with the next
+///   numbers, one sequencing transaction at a time per deployment (an
+///   advisory lock), and notifies every instance.
+///
+/// Either way `seq` has no gaps, and an event numbered later was committed
+/// no earlier than one numbered before it, so `events.replay` after a seq a
+/// client has seen returns everything it has not.
 struct SQLEventRepository<DB: SQLDatabase>: EventRepository {
     let db: DB
     let appended: EventRecorder
@@ -15,37 +24,94 @@ struct SQLEventRepository<DB: SQLDatabase>: EventRepository {
         appended.events.append(StoredEvent(seq: 0, occurredAt: occurredAt, source: source, event: event))
     }
 
-    /// Numbers `events` after the last `seq` handed out and inserts them;
-    /// returns them with their numbers. Runs in the committing transaction:
-    /// the counter row stays locked until it ends.
-    static func insertNumbered(_ events: [StoredEvent], db: DB) throws -> [StoredEvent] {
+    /// Stores a batch's `events` in the committing transaction; returns
+    /// them numbered (SQLite), or nothing when they are numbered after the
+    /// commit (PostgreSQL: see `numberPending`).
+    static func store(_ events: [StoredEvent], db: DB) throws -> [StoredEvent] {
         guard !events.isEmpty else { return [] }
+        if db.dialect.numbersEventsAfterCommit {
+            try insert(events, into: "pending_events", numbered: false, db: db)
+            return []
+        }
         guard
-            let last = try db.prepare(db.dialect.takeEventNumbers).bind(.int(events.count)).first({ $0.int(0) })
+            let last = try db.prepare("UPDATE event_counter SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq")
+                .bind(.int(events.count)).first({ $0.int(0) })
         else { throw AegisError(.internal, "the event counter is missing") }
         var numbered = events
         for index in numbered.indices { numbered[index].seq = last - Int64(events.count) + 1 + Int64(index) }
-        // Several rows per statement: one round trip for up to 16 events.
-        var start = numbered.startIndex
-        while start < numbered.endIndex {
-            let rows = numbered[start..<min(start + 16, numbered.endIndex)]
-            try db.prepare(insertSQL(rows: rows.count)).bind(rows.flatMap(values)).run()
-            start += rows.count
-        }
+        try insert(numbered, into: "events", numbered: true, db: db)
         return numbered
     }
 
-    private static func insertSQL(rows: Int) -> String {
-        "INSERT INTO events (seq, type, occurred_at, source, actor, subject_kind, subject_id, payload) VALUES "
-            + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
+    /// Several rows per statement: one round trip for up to 16 events.
+    private static func insert(_ events: [StoredEvent], into table: String, numbered: Bool, db: DB) throws {
+        let columns = (numbered ? "seq, " : "") + "type, occurred_at, source, actor, subject_kind, subject_id, payload"
+        let row = "(" + Array(repeating: "?", count: numbered ? 8 : 7).joined(separator: ", ") + ")"
+        var start = events.startIndex
+        while start < events.endIndex {
+            let rows = events[start..<min(start + 16, events.endIndex)]
+            let sql = "INSERT INTO \(table) (\(columns)) VALUES " + Array(repeating: row, count: rows.count).joined(separator: ", ")
+            try db.prepare(sql).bind(rows.flatMap { values($0, numbered: numbered) }).run()
+            start += rows.count
+        }
     }
 
-    private static func values(_ e: StoredEvent) -> [SQLValue] {
-        [
-            .int(e.seq), .text(e.event.type), .int(StoreTime.micros(e.occurredAt)), .text(e.source),
-            .optional(e.event.actor), .text(e.event.subject.kind), .text(e.event.subject.id),
-            .text(Value.map(e.event.payload).jsonText),
-        ]
+    private static func values(_ e: StoredEvent, numbered: Bool) -> [SQLValue] {
+        (numbered ? [.int(e.seq)] : [])
+            + [
+                .text(e.event.type), .int(StoreTime.micros(e.occurredAt)), .text(e.source), .optional(e.event.actor),
+                .text(e.event.subject.kind), .text(e.event.subject.id), .text(Value.map(e.event.payload).jsonText),
+            ]
+    }
+
+    /// PostgreSQL: numbers every pending event committed so far, oldest
+    /// first, in one short transaction (deployment-wide, one at a time);
+    /// returns how many. A round that finds nothing writes nothing, so it
+    /// costs no disk flush. Runs outside any other transaction.
+    static func numberPending(db: DB, lock: String) throws -> Int {
+        var moved = 0
+        while true {
+            try db.executeLater("BEGIN")
+            try db.executeLater("SELECT pg_advisory_xact_lock(\(lock))")
+            do {
+                let count = try db.prepare(numberPendingSQL).first { $0.int(0) } ?? 0
+                try db.prepare("COMMIT").run()
+                moved += Int(count)
+                if count < 1000 { return moved }
+            } catch {
+                db.rollback()
+                throw error
+            }
+        }
+    }
+
+    /// Moves up to 1,000 pending events into `events` with the numbers after
+    /// `event_counter`, advances it, and (only when something moved)
+    /// notifies the listeners; returns how many moved. The events of one
+    /// transaction (`xmin`) stay together, in the order they were appended,
+    /// even when two writers' inserts interleaved their ids.
+    private static var numberPendingSQL: String {
+        """
+        WITH moved AS (
+            DELETE FROM pending_events WHERE id IN (SELECT id FROM pending_events ORDER BY id LIMIT 1000)
+            RETURNING id, xmin::text AS xact, type, occurred_at, source, actor, subject_kind, subject_id, payload
+        ), grouped AS (
+            SELECT moved.*, min(id) OVER (PARTITION BY xact) AS first_id FROM moved
+        ), last AS (
+            SELECT last_seq FROM event_counter WHERE id = 1
+        ), numbered AS (
+            INSERT INTO events (seq, type, occurred_at, source, actor, subject_kind, subject_id, payload)
+            SELECT last.last_seq + row_number() OVER (ORDER BY grouped.first_id, grouped.id), type, occurred_at,
+                source, actor, subject_kind, subject_id, payload
+            FROM grouped, last
+            RETURNING seq
+        ), advanced AS (
+            UPDATE event_counter SET last_seq = (SELECT max(seq) FROM numbered)
+            WHERE id = 1 AND EXISTS (SELECT 1 FROM numbered)
+            RETURNING pg_notify('\(CommitListener.channel)', '')
+        )
+        SELECT (SELECT count(*) FROM numbered), (SELECT count(*) FROM advanced)
+        """
     }
 
     func events(after: Int64, limit: Int) throws -> [StoredEvent] {

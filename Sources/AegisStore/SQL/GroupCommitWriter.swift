@@ -11,7 +11,7 @@ import Foundation
 /// and nothing of it was written. One connection, used by this thread only.
 ///
 /// The events the batch appended are numbered and inserted last, just
-/// before the commit (`SQLEventRepository<DB>.insertNumbered`).
+/// before the commit (`SQLEventRepository.store`).
 ///
 /// (A leader/follower variant, where callers take turns writing on their
 /// own threads, measured about 20% slower: waking a dedicated thread costs
@@ -21,7 +21,7 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
     private let afterCommit: @Sendable ([StoredEvent]) -> Void
     private let beforeReply: @Sendable ([StoredEvent]) -> Void
     private let condition = NSCondition()
-    private let afterBatch: (DB) -> Void
+    private let afterBatch: (DB, _ appendedEvents: Bool) -> Void
     private var pending: [WriteJob<DB>] = []
     private var stopped = false
     private var threadRunning = false
@@ -31,10 +31,12 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
     /// `beforeReply` runs after a commit, before any caller of the batch is
     /// answered (drop caches there); `afterCommit` after they are (wake the
     /// publisher there). Both get the events committed, in `seq` order.
-    /// `afterBatch` runs on the writer thread after each committed batch.
+    /// `afterBatch` runs on the writer thread after each committed batch,
+    /// before its callers are answered (PostgreSQL numbers events there).
     init(
         connection: DB, beforeReply: @escaping @Sendable ([StoredEvent]) -> Void,
-        afterCommit: @escaping @Sendable ([StoredEvent]) -> Void, afterBatch: @escaping (DB) -> Void = { _ in }
+        afterCommit: @escaping @Sendable ([StoredEvent]) -> Void,
+        afterBatch: @escaping (DB, _ appendedEvents: Bool) -> Void = { _, _ in }
     ) {
         self.connection = connection
         self.beforeReply = beforeReply
@@ -157,17 +159,20 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
         } else {
             guard runWithSavepoints(batch, events: &events, answered: &answered) else { return }
         }
+        let numbered: [StoredEvent]
         do {
-            events = try SQLEventRepository<DB>.insertNumbered(events, db: connection)
+            numbered = try SQLEventRepository<DB>.store(events, db: connection)
             try connection.prepare("COMMIT").run()
         } catch {
             connection.rollback()
             for job in batch where job.error == nil { job.error = error }
             return
         }
-        beforeReply(events)
-        committedEvents = events
-        afterBatch(connection)
+        // Numbered on SQLite; on PostgreSQL numbered right after this (so
+        // handed on without their numbers, for their types).
+        beforeReply(numbered.isEmpty ? events : numbered)
+        committedEvents = numbered
+        afterBatch(connection, !events.isEmpty)
     }
 
     /// Runs each unit of `batch` in a savepoint of its own, collecting the

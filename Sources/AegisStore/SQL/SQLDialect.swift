@@ -19,22 +19,20 @@ struct SQLDialect: Sendable {
     let beginWrite: String
     /// Starts a read-only transaction that sees one snapshot throughout.
     let beginRead: String
-    /// Takes the next `?` event numbers; returns the last. On PostgreSQL
-    /// it also notifies every instance's listener (delivered at commit).
-    let takeEventNumbers: String
+    /// Whether events are numbered after their commit, by a sequencing
+    /// transaction (PostgreSQL, where writers commit side by side), rather
+    /// than inside it (SQLite's single writer).
+    let numbersEventsAfterCommit: Bool
 
     static let sqlite = SQLDialect(
         name: "sqlite", like: "LIKE", equalsIgnoringCase: { "\($0) = ? COLLATE NOCASE" },
         beginExclusive: "BEGIN IMMEDIATE", beginWrite: "BEGIN IMMEDIATE", beginRead: "BEGIN",
-        takeEventNumbers: "UPDATE event_counter SET last_seq = last_seq + ? WHERE id = 1 RETURNING last_seq")
+        numbersEventsAfterCommit: false)
     static let postgres = SQLDialect(
         name: "postgresql", like: "ILIKE", equalsIgnoringCase: { "lower(\($0)) = lower(?)" },
         beginExclusive: "BEGIN; SELECT pg_advisory_xact_lock(\(AdvisoryLock.migrations.keys))", beginWrite: "BEGIN",
         beginRead: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-        takeEventNumbers: """
-            UPDATE event_counter SET last_seq = last_seq + ? WHERE id = 1
-            RETURNING last_seq, pg_notify('\(CommitListener.channel)', '')
-            """)
+        numbersEventsAfterCommit: true)
 
     /// DDL written for SQLite, as this dialect runs it.
     func schema(_ sqlite: String) -> String {

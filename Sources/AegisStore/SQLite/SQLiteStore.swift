@@ -29,7 +29,7 @@ public final class SQLiteStore: StoreProvider {
         var batchesSinceCheckpoint = 0
         writer = GroupCommitWriter(
             connection: connection, beforeReply: beforeReply, afterCommit: afterCommit,
-            afterBatch: { connection in
+            afterBatch: { connection, _ in
                 batchesSinceCheckpoint += 1
                 guard batchesSinceCheckpoint >= 300 else { return }
                 // The checkpointer thread has copied the log into the
