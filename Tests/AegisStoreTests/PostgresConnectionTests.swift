@@ -94,4 +94,34 @@ extension TestPostgres {
         #expect(error?.description.contains("s3cret-pass") == false)
         #expect(error?.message.contains("s3cret-pass") == false)
     }
+
+    /// PostgreSQL text cannot hold U+0000: such a value is refused as bad
+    /// input, never cut short at the NUL.
+    @Test func textWithANulIsRefusedAsInvalid() throws {
+        let (db, _) = try TestPostgres.connection()
+        try db.execute("CREATE TABLE t (s TEXT)")
+        let error = #expect(throws: PostgresError.self) {
+            try db.prepare("INSERT INTO t VALUES (?)").bind(.text("x\u{0}junk")).run()
+        }
+        #expect(error?.code == .invalidArgument)
+        #expect(try db.prepare("SELECT count(*) FROM t").first { $0.int(0) } == 0)
+    }
+
+    /// A backend the server ends while idle is noticed at its next use, and
+    /// the connection reconnects on the following one.
+    @Test func anIdleBackendEndedByTheServerIsLostThenReplaced() throws {
+        let (db, _) = try TestPostgres.connection()
+        let other = try PostgresConnection(url: try TestPostgres.url())
+        let pid = db.backendPID
+        try other.execute("SELECT pg_terminate_backend(\(pid))")
+        db.executeLater("BEGIN")
+        let error = #expect(throws: PostgresError.self) { try db.prepare("SELECT 1").first { $0.int(0) } }
+        #expect(error?.connectionLost == true)
+        #expect(!db.isConnected)
+        // Reconnects are spaced out (backoff): try until one is allowed.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while (try? db.ensureConnected()) == nil, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(try db.prepare("SELECT 1").first { $0.int(0) } == 1)
+        #expect(db.backendPID != pid)
+    }
 }

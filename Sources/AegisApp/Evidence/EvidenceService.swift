@@ -163,7 +163,12 @@ public struct EvidenceService {
                     event: "evidence.deleted", payload: ["test_id": .string(e.testID), "side": .string(e.side.rawValue)])
                 return try repos.evidence.references(sha256: e.sha256) == 0
             }
-            if unreferenced { try? env.blobs.remove(sha256: sha) }
+            // On PostgreSQL several instances may share the content, and
+            // `BlobLocks` only orders this process: another instance could
+            // be recording new evidence for this very content. Its content
+            // stays (a later sweep by the leader removes what nothing
+            // references).
+            if unreferenced, env.storeKind != "postgresql" { try? env.blobs.remove(sha256: sha) }
         }
     }
 

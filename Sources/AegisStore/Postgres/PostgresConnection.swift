@@ -45,6 +45,8 @@ final class PostgresConnection: SQLDatabase {
     private func configure() throws(PostgresError) {
         try execute("SET statement_timeout = \(statementTimeoutMS)")
         try execute("SET client_min_messages = warning")
+        // Notices would go to stderr; nothing Aegis sends needs them.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
     }
 
     var dialect: SQLDialect { .postgres }
@@ -57,7 +59,12 @@ final class PostgresConnection: SQLDatabase {
     }
 
     /// Whether the connection is up, as far as libpq knows.
-    var isConnected: Bool { PQstatus(handle) == CONNECTION_OK }
+    var isConnected: Bool { !broken && PQstatus(handle) == CONNECTION_OK }
+
+    /// Set by an error that ends the session (the server terminated the
+    /// backend or is shutting down) while libpq still reports the socket
+    /// as open; the next use reconnects.
+    private var broken = false
 
     /// The server process of this connection (for tests that end it).
     var backendPID: Int32 { PQbackendPID(handle) }
@@ -85,6 +92,8 @@ final class PostgresConnection: SQLDatabase {
         let fresh = try Self.connect(url, timeout: timeout)
         PQfinish(handle)
         handle = fresh
+        broken = false
+        queued.removeAll()
         statements.removeAll()
         try configure()
     }
@@ -127,12 +136,26 @@ final class PostgresConnection: SQLDatabase {
         queued.append(sql)
     }
 
-    /// Ends the transaction, if one is open or queued, without waiting on
-    /// anything that could fail.
+    /// Ends the transaction, if one is open (queued statements were never
+    /// sent: they are dropped).
     func rollback() {
-        let began = !queued.isEmpty
         queued.removeAll()
-        if began || PQtransactionStatus(handle) != PQTRANS_IDLE { PQclear(PQexec(handle, "ROLLBACK")) }
+        if PQtransactionStatus(handle) != PQTRANS_IDLE { PQclear(PQexec(handle, "ROLLBACK")) }
+    }
+
+    /// Commits, with any queued statements in the same round trip. A
+    /// transaction that had failed answers COMMIT with a rollback: that
+    /// is an error here, never a success.
+    func commit() throws(PostgresError) {
+        let text = (queued + ["COMMIT"]).joined(separator: "; ")
+        queued.removeAll()
+        let result = PQexec(handle, text)
+        defer { PQclear(result) }
+        try check(result)
+        let tag = result.map { String(cString: PQcmdStatus($0)) } ?? ""
+        guard tag == "COMMIT" else {
+            throw PostgresError(sqlState: "40000", detail: "the transaction was rolled back", connectionLost: false)
+        }
     }
 
     /// The queued statements, then the prepared `name`, in one pipeline; the
@@ -175,7 +198,11 @@ final class PostgresConnection: SQLDatabase {
             PQclear(result)
             if status == PGRES_PIPELINE_SYNC { break }
         }
-        if let firstError { throw firstError }
+        if var firstError {
+            // The connection may have died after the first result was read.
+            firstError.connectionLost = firstError.connectionLost || !isConnected
+            throw firstError
+        }
         guard let rows else { throw PostgresError(sqlState: nil, detail: "no result", connectionLost: !isConnected) }
         return rows
     }
@@ -220,6 +247,11 @@ final class PostgresConnection: SQLDatabase {
             case .double(let v):
                 texts.append(ContiguousArray("\(v)".utf8CString)); lengths.append(0); formats.append(0)
             case .text(let v):
+                // PostgreSQL text cannot hold U+0000; sent as a C string it
+                // would be cut short there, so it is refused instead.
+                guard !v.utf8.contains(0) else {
+                    throw PostgresError(sqlState: "22021", detail: "NUL in a text value", connectionLost: false)
+                }
                 texts.append(ContiguousArray(v.utf8CString)); lengths.append(0); formats.append(0)
             case .blob(let v):
                 let bytes = ContiguousArray<CChar>(unsafeUninitializedCapacity: v.count) { buffer, initialized in
@@ -264,6 +296,8 @@ final class PostgresConnection: SQLDatabase {
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
             var detail = Self.message(PQresultErrorMessage(result))
             if detail.isEmpty { detail = Self.message(PQerrorMessage(handle)) }
+            // 57P01-57P03: administrator or crash shutdown, cannot connect now.
+            if state?.hasPrefix("57P0") == true { broken = true }
             throw PostgresError(sqlState: state, detail: detail, connectionLost: !isConnected)
         }
     }

@@ -33,10 +33,15 @@ public struct PostgresError: SQLDatabaseError, CustomStringConvertible {
 }
 
 extension PostgresError: CodedError {
-    public var code: ErrorCode { isTransient ? .unavailable : .internal }
+    public var code: ErrorCode {
+        if isTransient { return .unavailable }
+        // character_not_in_repertoire: a text value with U+0000.
+        return sqlState == "22021" ? .invalidArgument : .internal
+    }
 
     public var message: String {
-        isTransient ? "the database is unavailable; retry" : "internal store error"
+        if isTransient { return "the database is unavailable; retry" }
+        return sqlState == "22021" ? "text must not contain U+0000 (NUL)" : "internal store error"
     }
 
     public var details: [String: Value] { [:] }

@@ -94,6 +94,7 @@ struct SQLEventRepository<DB: SQLDatabase>: EventRepository {
         """
         WITH moved AS (
             DELETE FROM pending_events WHERE id IN (SELECT id FROM pending_events ORDER BY id LIMIT 1000)
+                AND EXISTS (SELECT 1 FROM event_counter WHERE id = 1)
             RETURNING id, xmin::text AS xact, type, occurred_at, source, actor, subject_kind, subject_id, payload
         ), grouped AS (
             SELECT moved.*, min(id) OVER (PARTITION BY xact) AS first_id FROM moved

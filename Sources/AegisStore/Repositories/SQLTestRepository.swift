@@ -65,7 +65,16 @@ struct SQLTestRepository<DB: SQLDatabase>: TestRepository {
         try db.prepare("SELECT id FROM tests WHERE retest_of = ? ORDER BY created_at, id").bind(.text(id)).rows { $0.text(0) }
     }
 
+    /// The technique's coverage rows are derived from what the other tests
+    /// hold: writers that commit side by side take turns per technique, so
+    /// each reads the others' committed changes before it derives its own.
+    private func lockCoverage(techniqueID: String) throws {
+        guard let lock = db.dialect.lockName else { return }
+        _ = try db.prepare(lock).bind(.text("technique"), .text(techniqueID)).first { _ in true }
+    }
+
     func refreshProcedure(_ procedureID: String, techniqueID: String) throws {
+        try lockCoverage(techniqueID: techniqueID)
         let latest = try db.prepare(
             """
             SELECT outcome FROM tests
@@ -101,6 +110,7 @@ struct SQLTestRepository<DB: SQLDatabase>: TestRepository {
     }
 
     func coverage(techniqueID: String) throws -> (latestValidated: [TestOutcome], hasLiveTests: Bool) {
+        try lockCoverage(techniqueID: techniqueID)
         let outcomes = try db.prepare(
             "SELECT outcome FROM technique_outcome_counts WHERE technique_id = ? AND procedures > 0"
         ).bind(.text(techniqueID)).rows { TestOutcome(rawValue: $0.text(0)) }.compactMap { $0 }

@@ -162,7 +162,7 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
         let numbered: [StoredEvent]
         do {
             numbered = try SQLEventRepository<DB>.store(events, db: connection)
-            try connection.prepare("COMMIT").run()
+            try connection.commit()
         } catch {
             connection.rollback()
             for job in batch where job.error == nil { job.error = error }
@@ -184,15 +184,15 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
         for (index, job) in batch.enumerated() {
             let recorder = EventRecorder()
             do {
-                try connection.executeLater("SAVEPOINT unit")
+                try connection.executeLater("SAVEPOINT u\(index)")
                 try job.execute(SQLRepositories(db: connection, appended: recorder))
-                try connection.executeLater("RELEASE unit")
+                try connection.executeLater("RELEASE u\(index)")
                 events += recorder.events
             } catch {
                 job.error = error
                 let undone =
-                    (try? connection.prepare("ROLLBACK TO unit").run()) != nil
-                    && (try? connection.prepare("RELEASE unit").run()) != nil
+                    (try? connection.prepare("ROLLBACK TO u\(index)").run()) != nil
+                    && (try? connection.prepare("RELEASE u\(index)").run()) != nil
                 guard undone, !connection.isAutocommit else {
                     // SQLite rolled the whole transaction back (it may on
                     // FULL, IOERR or NOMEM), or this unit's writes could not

@@ -50,6 +50,8 @@ protocol SQLDatabase: AnyObject {
     func executeLater(_ sql: String) throws
     /// Ends the open transaction, if any; best effort, never throws.
     func rollback()
+    /// Commits the open transaction; throws if it was rolled back instead.
+    func commit() throws
     /// False while a transaction is open.
     var isAutocommit: Bool { get }
     /// Makes sure the connection is usable, reconnecting if it was lost;

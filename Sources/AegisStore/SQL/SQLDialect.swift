@@ -19,6 +19,10 @@ struct SQLDialect: Sendable {
     let beginWrite: String
     /// Starts a read-only transaction that sees one snapshot throughout.
     let beginRead: String
+    /// Takes a lock on a name (kind `?`, name `?`) until the transaction
+    /// ends, where several writers commit side by side (PostgreSQL); nil
+    /// where one writer runs at a time (SQLite).
+    let lockName: String?
     /// Whether events are numbered after their commit, by a sequencing
     /// transaction (PostgreSQL, where writers commit side by side), rather
     /// than inside it (SQLite's single writer).
@@ -27,11 +31,12 @@ struct SQLDialect: Sendable {
     static let sqlite = SQLDialect(
         name: "sqlite", like: "LIKE", equalsIgnoringCase: { "\($0) = ? COLLATE NOCASE" },
         beginExclusive: "BEGIN IMMEDIATE", beginWrite: "BEGIN IMMEDIATE", beginRead: "BEGIN",
-        numbersEventsAfterCommit: false)
+        lockName: nil, numbersEventsAfterCommit: false)
     static let postgres = SQLDialect(
         name: "postgresql", like: "ILIKE", equalsIgnoringCase: { "lower(\($0)) = lower(?)" },
         beginExclusive: "BEGIN; SELECT pg_advisory_xact_lock(\(AdvisoryLock.migrations.keys))", beginWrite: "BEGIN",
         beginRead: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        lockName: "SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || ?), hashtext(?))",
         numbersEventsAfterCommit: true)
 
     /// DDL written for SQLite, as this dialect runs it.

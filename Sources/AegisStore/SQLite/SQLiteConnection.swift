@@ -65,6 +65,8 @@ final class SQLiteConnection: SQLDatabase {
     /// In-process: nothing to save by waiting.
     func executeLater(_ sql: String) throws { try prepare(sql).run() }
 
+    func commit() throws { try prepare("COMMIT").run() }
+
     func rollback() {
         if !isAutocommit { _ = try? prepare("ROLLBACK").run() }
     }
