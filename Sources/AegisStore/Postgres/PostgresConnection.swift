@@ -27,9 +27,15 @@ final class PostgresConnection: SQLDatabase {
     deinit { PQfinish(handle) }
 
     private static func connect(_ url: String, timeout: Int) throws(PostgresError) -> OpaquePointer {
-        // expand_dbname: the URL's own settings, then ours on top.
-        let keys = ["dbname", "connect_timeout", "application_name", "client_encoding"]
-        let values = [url, String(max(1, timeout)), "aegisd", "UTF8"]
+        // Later settings win. First defaults the URL may override: a host
+        // that vanishes without closing the connection is noticed within
+        // about 15 s (keepalives, and unacknowledged data for 15 s).
+        // Then the URL (expand_dbname), then what Aegis relies on.
+        let keys = [
+            "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout", "dbname",
+            "connect_timeout", "application_name", "client_encoding",
+        ]
+        let values = ["1", "5", "2", "3", "15000", url, String(max(1, timeout)), "aegisd", "UTF8"]
         let handle = withArrayOfCStrings(keys) { k in
             withArrayOfCStrings(values) { v in PQconnectdbParams(k, v, 1) }
         }
