@@ -124,4 +124,18 @@ extension TestPostgres {
         #expect(try db.prepare("SELECT 1").first { $0.int(0) } == 1)
         #expect(db.backendPID != pid)
     }
+
+    /// A host that vanishes is noticed (keepalives, a TCP user timeout),
+    /// and the URL can choose other values.
+    @Test func keepalivesAreOnByDefaultAndTheURLCanOverrideThem() throws {
+        let plain = try PostgresConnection(url: try TestPostgres.url())
+        #expect(plain.setting("keepalives") == "1")
+        #expect(plain.setting("keepalives_idle") == "5")
+        #expect(plain.setting("tcp_user_timeout") == "15000")
+        #expect(plain.setting("application_name") == "aegisd")
+        let url = try TestPostgres.url()
+        let chosen = try PostgresConnection(url: url + (url.contains("?") ? "&" : "?") + "keepalives_idle=30&tcp_user_timeout=60000")
+        #expect(chosen.setting("keepalives_idle") == "30")
+        #expect(chosen.setting("tcp_user_timeout") == "60000")
+    }
 }

@@ -72,6 +72,18 @@ final class PostgresConnection: SQLDatabase {
     /// as open; the next use reconnects.
     private var broken = false
 
+    /// The connection setting `keyword` as libpq applied it (for tests).
+    func setting(_ keyword: String) -> String? {
+        guard let options = PQconninfo(handle) else { return nil }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let name = option.pointee.keyword {
+            if String(cString: name) == keyword { return option.pointee.val.map { String(cString: $0) } }
+            option += 1
+        }
+        return nil
+    }
+
     /// The server process of this connection (for tests that end it).
     var backendPID: Int32 { PQbackendPID(handle) }
 
