@@ -1,5 +1,5 @@
 import AegisClient
-import CLibPQ
+import AegisStore
 import Foundation
 
 /// The PostgreSQL figures of `make bench`: the lifecycle mutation workload
@@ -16,7 +16,7 @@ enum PostgresBench {
 
     /// `url` with `schema` (created here) as its search path.
     static func freshSchema(_ url: String, _ name: String) throws -> String {
-        try execute("DROP SCHEMA IF EXISTS \(name) CASCADE; CREATE SCHEMA \(name)", at: url)
+        try StoreConsole.execute("DROP SCHEMA IF EXISTS \(name) CASCADE; CREATE SCHEMA \(name)", at: .postgres(url: url))
         return url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(name)"
     }
 
@@ -72,18 +72,5 @@ enum PostgresBench {
                 one.requestsPerSecond / sqliteReads.requestsPerSecond))
         }
         return result
-    }
-
-    /// Runs `sql` with libpq (the bench sets up schemas; aegisd does the rest).
-    static func execute(_ sql: String, at url: String) throws {
-        guard let connection = PQconnectdb(url) else { throw BenchError("cannot reach PostgreSQL") }
-        defer { PQfinish(connection) }
-        guard PQstatus(connection) == CONNECTION_OK else { throw BenchError("cannot reach PostgreSQL") }
-        let result = PQexec(connection, sql)
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            throw BenchError("PostgreSQL refused the bench's setup: \(String(cString: PQerrorMessage(connection)))")
-        }
     }
 }

@@ -35,11 +35,6 @@ struct MigrationRunner<DB: SQLDatabase> {
             throw error
         }
     }
-
-    /// Schema versions applied, ascending.
-    func applied() throws -> [Int] {
-        try connection.prepare("SELECT version FROM schema_migrations ORDER BY version").rows { Int($0.int(0)) }
-    }
 }
 
 /// The database was written by a newer aegisd.

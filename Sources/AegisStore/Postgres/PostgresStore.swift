@@ -85,11 +85,6 @@ public final class PostgresStore: StoreProvider {
         defer { try? connection.execute("SELECT pg_advisory_unlock(\(AdvisoryLock.startup.keys))") }
         return try body()
     }
-
-    /// Schema versions applied, ascending.
-    public func appliedMigrations() throws -> [Int] {
-        try MigrationRunner(connection: try PostgresConnection(url: url)).applied()
-    }
 }
 
 /// Set once; tells the first caller apart from later ones.

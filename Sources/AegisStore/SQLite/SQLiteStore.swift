@@ -60,9 +60,4 @@ public final class SQLiteStore: StoreProvider {
         writer.stop()
         checkpointer.stop()
     }
-
-    /// Schema versions applied, ascending.
-    public func appliedMigrations() throws -> [Int] {
-        try MigrationRunner(connection: try SQLiteConnection(path: path)).applied()
-    }
 }
