@@ -73,12 +73,13 @@ public enum StoreLocation: Equatable, Sendable {
     /// Opens the store, applying migrations. `beforeReply` and
     /// `afterCommit` run around each of this instance's commits that
     /// appended events; `onAnyCommit`, on a shared store, whenever another
-    /// instance may have committed some.
+    /// instance may have committed some, with the last `seq` numbered when
+    /// known.
     public func open(
         logger: Logger,
         beforeReply: @escaping @Sendable ([StoredEvent]) -> Void,
         afterCommit: @escaping @Sendable ([StoredEvent]) -> Void,
-        onAnyCommit: @escaping @Sendable () -> Void = {}
+        onAnyCommit: @escaping @Sendable (_ upTo: Int64?) -> Void = { _ in }
     ) throws -> any StoreProvider {
         switch self {
         case .sqlite(let path):

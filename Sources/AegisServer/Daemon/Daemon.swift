@@ -63,7 +63,7 @@ public final class Daemon: @unchecked Sendable {
                 }
             },
             afterCommit: { events in wake.fire(events) },
-            onAnyCommit: { wake.catchUp() })
+            onAnyCommit: { upTo in wake.catchUp(upTo: upTo) })
         self.store = store
         let crypto = try SodiumCrypto()
         let env = AppEnvironment(
@@ -104,8 +104,9 @@ public final class Daemon: @unchecked Sendable {
             context: context, endpoint: settings.eventsEndpoint, session: try store.openSession(),
             instance: settings.instanceID, logger: logger,
             onRead: { events in
-                // Events another instance committed reach this one only
-                // through the outbox: a key it revoked, a user it disabled.
+                // Events another instance committed (a key it revoked, a user
+                // it disabled) reach this one through the outbox, or handed
+                // over after this instance numbered them.
                 if events.contains(where: { PrincipalCache.invalidatingEvents.contains($0.event.type) }) {
                     principals.removeAll()
                 }
@@ -192,7 +193,7 @@ public final class Daemon: @unchecked Sendable {
 final class PublisherWake: @unchecked Sendable {
     weak var target: EventPublisher?
     func fire(_ events: [StoredEvent]) { target?.publish(events) }
-    func catchUp() { target?.catchUpFromOutbox() }
+    func catchUp(upTo: Int64?) { target?.catchUpFromOutbox(upTo: upTo) }
 }
 
 /// Reads a catalog source from the daemon's own file system: one JSON file,

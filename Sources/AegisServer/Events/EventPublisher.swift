@@ -75,8 +75,10 @@ final class EventPublisher: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Another instance may have committed events: read the outbox.
-    func catchUpFromOutbox() {
+    /// Another instance may have committed events, up to `upTo` when
+    /// known: read the outbox, unless they are published already.
+    func catchUpFromOutbox(upTo: Int64? = nil) {
+        if let upTo, upTo <= publishedSeq.load(ordering: .relaxed) { return }
         condition.lock()
         catchUp = true
         pending = true
@@ -141,6 +143,8 @@ final class EventPublisher: @unchecked Sendable {
     /// anything out of order is left for `publishCommitted` to read back.
     /// Returns false when it met a gap (or could not send).
     private func publishHanded(_ events: [StoredEvent], _ socket: ZMQSocket) -> Bool {
+        // On a shared store they may include other instances' events.
+        onRead(events)
         for event in events {
             let sent = publishedSeq.load(ordering: .relaxed)
             if event.seq <= sent { continue }

@@ -116,11 +116,11 @@ final class PostgresConnection: SQLDatabase {
         try configure()
     }
 
-    /// Waits up to `timeoutMS` for notifications (after `LISTEN`); the
-    /// channels notified, empty on timeout. Throws when the connection is lost.
+    /// Waits up to `timeoutMS` for notifications (after `LISTEN`); their
+    /// payloads, empty on timeout. Throws when the connection is lost.
     func waitForNotifications(timeoutMS: Int32) throws(PostgresError) -> [String] {
-        var channels = drainNotifications()
-        guard channels.isEmpty else { return channels }
+        var payloads = drainNotifications()
+        guard payloads.isEmpty else { return payloads }
         let fd = PQsocket(handle)
         guard fd >= 0 else { throw PostgresError(sqlState: "08006", detail: "no socket", connectionLost: true) }
         var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -129,29 +129,36 @@ final class PostgresConnection: SQLDatabase {
             guard PQconsumeInput(handle) == 1 else {
                 throw PostgresError(sqlState: "08006", detail: Self.message(PQerrorMessage(handle)), connectionLost: true)
             }
-            channels = drainNotifications()
+            payloads = drainNotifications()
         }
-        return channels
+        return payloads
     }
 
     private func drainNotifications() -> [String] {
-        var channels: [String] = []
+        var payloads: [String] = []
         while let notify = PQnotifies(handle) {
-            channels.append(String(cString: notify.pointee.relname))
+            payloads.append(String(cString: notify.pointee.extra))
             PQfreemem(notify)
         }
-        return channels
+        return payloads
     }
 
     /// Statements whose results nobody waits for (`BEGIN`, `SAVEPOINT`,
-    /// `RELEASE`): sent together with the next statement that is waited
-    /// for, in one round trip (libpq's pipeline mode).
-    private var queued: [String] = []
+    /// audit rows, outbox rows): sent together with the next statement that
+    /// is waited for, in one round trip (libpq's pipeline mode).
+    private var queued: [QueuedStatement] = []
 
     /// Queues `sql` (no parameters, no rows) to go with the next statement.
     /// An error it meets is thrown by that statement.
     func executeLater(_ sql: String) {
-        queued.append(sql)
+        queued.append(.text(sql))
+    }
+
+    /// Queues the prepared `name` with `values` to go with the next
+    /// statement; values are checked now, an error from the server is
+    /// thrown by that statement.
+    func runLater(prepared name: String, _ values: [SQLValue]) throws(PostgresError) {
+        queued.append(.prepared(name, try PostgresParameters(values)))
     }
 
     /// Ends the transaction, if one is open (queued statements were never
@@ -165,46 +172,69 @@ final class PostgresConnection: SQLDatabase {
     /// transaction that had failed answers COMMIT with a rollback: that
     /// is an error here, never a success.
     func commit() throws(PostgresError) {
-        let text = (queued + ["COMMIT"]).joined(separator: "; ")
-        queued.removeAll()
-        let result = PQexec(handle, text)
-        defer { PQclear(result) }
-        try check(result)
-        let tag = result.map { String(cString: PQcmdStatus($0)) } ?? ""
+        let results = try flush(then: [.text("COMMIT")])
+        try Self.checkCommitted(results.last)
+    }
+
+    /// Runs the prepared `name` with `values` and then commits, with any
+    /// queued statements before it, in one round trip; its rows.
+    func runAndCommit(prepared name: String, _ values: [SQLValue]) throws(PostgresError) -> PostgresRows {
+        let results = try flush(then: [.prepared(name, try PostgresParameters(values)), .text("COMMIT")])
+        try Self.checkCommitted(results.last)
+        return results[results.count - 2]
+    }
+
+    private static func checkCommitted(_ result: PostgresRows?) throws(PostgresError) {
+        let tag = result.map { String(cString: PQcmdStatus($0.result)) } ?? ""
         guard tag == "COMMIT" else {
             throw PostgresError(sqlState: "40000", detail: "the transaction was rolled back", connectionLost: false)
         }
     }
 
-    /// The queued statements, then the prepared `name`, in one pipeline; the
-    /// prepared statement's result, or the first error.
-    private func pipelined(
-        _ name: String, count: Int32, _ values: [UnsafePointer<CChar>?], _ lengths: [Int32], _ formats: [Int32]
-    ) throws(PostgresError) -> PostgresRows {
-        let prefix = queued
+    /// Sends the queued statements and then `statements`, in one round trip
+    /// (one pipeline when there is more than one, or parameters); one
+    /// result per statement, or the first error.
+    private func flush(then statements: [QueuedStatement]) throws(PostgresError) -> [PostgresRows] {
+        let all = queued + statements
         queued.removeAll()
+        if all.count == 1, case .text(let sql) = all[0] {
+            let result = PQexec(handle, sql)
+            do {
+                try check(result)
+            } catch {
+                PQclear(result)
+                throw error
+            }
+            guard let result else { throw PostgresError(sqlState: nil, detail: "no result", connectionLost: !isConnected) }
+            return [PostgresRows(result)]
+        }
+        return try pipeline(all)
+    }
+
+    /// `statements` in one pipeline: their results, or the first error.
+    private func pipeline(_ statements: [QueuedStatement]) throws(PostgresError) -> [PostgresRows] {
         guard PQenterPipelineMode(handle) == 1 else {
             throw PostgresError(sqlState: nil, detail: Self.message(PQerrorMessage(handle)), connectionLost: !isConnected)
         }
         defer { PQexitPipelineMode(handle) }
         var sent = true
-        for sql in prefix where sent { sent = PQsendQueryParams(handle, sql, 0, nil, nil, nil, nil, 0) == 1 }
-        sent = sent && PQsendQueryPrepared(handle, name, count, values, lengths, formats, 0) == 1
+        for statement in statements where sent { sent = statement.send(on: handle) }
         sent = sent && PQpipelineSync(handle) == 1
         guard sent else {
             throw PostgresError(sqlState: "08006", detail: Self.message(PQerrorMessage(handle)), connectionLost: true)
         }
         // One result per statement (each followed by nil), then the sync.
         var firstError: PostgresError?
-        var rows: PostgresRows?
-        for index in 0...prefix.count {
+        var results: [PostgresRows] = []
+        results.reserveCapacity(statements.count)
+        for _ in statements {
             guard let result = PQgetResult(handle) else {
                 throw PostgresError(sqlState: "08006", detail: Self.message(PQerrorMessage(handle)), connectionLost: true)
             }
             while let extra = PQgetResult(handle) { PQclear(extra) }
             do {
                 try check(result)
-                if index == prefix.count { rows = PostgresRows(result) } else { PQclear(result) }
+                results.append(PostgresRows(result))
             } catch {
                 PQclear(result)
                 if firstError == nil { firstError = error }
@@ -221,18 +251,22 @@ final class PostgresConnection: SQLDatabase {
             firstError.connectionLost = firstError.connectionLost || !isConnected
             throw firstError
         }
-        guard let rows else { throw PostgresError(sqlState: nil, detail: "no result", connectionLost: !isConnected) }
-        return rows
+        return results
     }
 
     /// Runs one or more statements without parameters or results (after
-    /// any queued ones, in the same round trip).
+    /// any queued ones, in the same round trip). With parameterised
+    /// statements queued, `sql` must be a single statement.
     func execute(_ sql: String) throws(PostgresError) {
-        let text = queued.isEmpty ? sql : (queued + [sql]).joined(separator: "; ")
-        queued.removeAll()
-        let result = PQexec(handle, text)
-        defer { PQclear(result) }
-        try check(result)
+        if queued.allSatisfy(\.isText) {
+            let text = (queued.compactMap(\.text) + [sql]).joined(separator: "; ")
+            queued.removeAll()
+            let result = PQexec(handle, text)
+            defer { PQclear(result) }
+            try check(result)
+        } else {
+            _ = try flush(then: [.text(sql)])
+        }
     }
 
     /// A cached prepared statement for `sql` (with `?` placeholders).
@@ -249,49 +283,19 @@ final class PostgresConnection: SQLDatabase {
         return statement
     }
 
-    /// Runs the prepared statement `name` with `values`; the result, owned
-    /// by the caller.
+    /// Runs the prepared statement `name` with `values` (after any queued
+    /// statements, in the same round trip); the result, owned by the caller.
     func run(prepared name: String, _ values: [SQLValue]) throws(PostgresError) -> PostgresRows {
-        var texts: [ContiguousArray<CChar>?] = []
-        var lengths: [Int32] = []
-        var formats: [Int32] = []
-        texts.reserveCapacity(values.count)
-        for value in values {
-            switch value {
-            case .null:
-                texts.append(nil); lengths.append(0); formats.append(0)
-            case .int(let v):
-                texts.append(ContiguousArray(String(v).utf8CString)); lengths.append(0); formats.append(0)
-            case .double(let v):
-                texts.append(ContiguousArray("\(v)".utf8CString)); lengths.append(0); formats.append(0)
-            case .text(let v):
-                // PostgreSQL text cannot hold U+0000; sent as a C string it
-                // would be cut short there, so it is refused instead.
-                guard !v.utf8.contains(0) else {
-                    throw PostgresError(sqlState: "22021", detail: "NUL in a text value", connectionLost: false)
-                }
-                texts.append(ContiguousArray(v.utf8CString)); lengths.append(0); formats.append(0)
-            case .blob(let v):
-                let bytes = ContiguousArray<CChar>(unsafeUninitializedCapacity: v.count) { buffer, initialized in
-                    v.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
-                    initialized = v.count
-                }
-                texts.append(bytes); lengths.append(Int32(v.count))
-                formats.append(1)
-            }
-        }
+        let parameters = try PostgresParameters(values)
         if !queued.isEmpty {
-            let outcome: Result<PostgresRows, PostgresError> = withParameterPointers(texts) { pointers in
-                do throws(PostgresError) {
-                    return .success(try pipelined(name, count: Int32(values.count), pointers, lengths, formats))
-                } catch {
-                    return .failure(error)
-                }
+            let results = try flush(then: [.prepared(name, parameters)])
+            guard let last = results.last else {
+                throw PostgresError(sqlState: nil, detail: "no result", connectionLost: !isConnected)
             }
-            return try outcome.get()
+            return last
         }
-        let result = withParameterPointers(texts) { pointers in
-            PQexecPrepared(handle, name, Int32(values.count), pointers, lengths, formats, 0)
+        let result = parameters.withPointers { pointers in
+            PQexecPrepared(handle, name, parameters.count, pointers, parameters.lengths, parameters.formats, 0)
         }
         do {
             try check(result)
@@ -331,24 +335,4 @@ private func withArrayOfCStrings<R>(_ strings: [String], _ body: ([UnsafePointer
     let copies = strings.map { strdup($0) }
     defer { copies.forEach { free($0) } }
     return body(copies.map { UnsafePointer($0) } + [nil])
-}
-
-/// Calls `body` with pointers to each parameter's bytes (nil for NULL).
-private func withParameterPointers<R>(
-    _ values: [ContiguousArray<CChar>?], _ body: ([UnsafePointer<CChar>?]) -> R
-) -> R {
-    var pointers: [UnsafePointer<CChar>?] = []
-    pointers.reserveCapacity(values.count)
-    func nest(_ index: Int) -> R {
-        if index == values.count { return body(pointers) }
-        guard let value = values[index] else {
-            pointers.append(nil)
-            return nest(index + 1)
-        }
-        return value.withUnsafeBufferPointer { buffer in
-            pointers.append(buffer.baseAddress)
-            return nest(index + 1)
-        }
-    }
-    return nest(0)
 }

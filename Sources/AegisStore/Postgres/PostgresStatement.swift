@@ -36,6 +36,16 @@ final class PostgresStatement: SQLStatement {
         try execute().changes
     }
 
+    /// Queues the statement to go with the next one waited for.
+    func runLater() throws(PostgresError) {
+        guard values.count == parameterCount else {
+            throw PostgresError(
+                sqlState: nil, detail: "\(values.count) values for \(parameterCount) parameters", connectionLost: false)
+        }
+        defer { values.removeAll(keepingCapacity: true) }
+        try connection.runLater(prepared: name, values)
+    }
+
     /// Maps every row with `transform`.
     func rows<T>(_ transform: (PostgresRow) throws -> T) throws -> [T] {
         let result = try execute()

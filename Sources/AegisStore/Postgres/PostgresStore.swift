@@ -25,25 +25,26 @@ public final class PostgresStore: StoreProvider {
     /// starts `writerCount` writers, each on a connection of its own.
     /// `beforeReply` runs after each of this instance's commits that
     /// appended events, with those events not yet numbered (`seq` 0);
-    /// `afterCommit` is not called, since events are numbered after the
-    /// commit: `onAnyCommit` runs whenever this or any instance may have
-    /// numbered events (read them from the outbox then).
+    /// `afterCommit` once they are numbered, with every event that round
+    /// numbered (other writers' too, of any instance). `onAnyCommit` runs
+    /// whenever another instance may have numbered events, with the last
+    /// `seq` numbered when known (read them from the outbox then).
     public init(
         url: String, writerCount: Int = 4, logger: Logger = Logger(label: "aegis.store"),
         beforeReply: @escaping @Sendable ([StoredEvent]) -> Void = { _ in },
         afterCommit: @escaping @Sendable ([StoredEvent]) -> Void = { _ in },
-        onAnyCommit: @escaping @Sendable () -> Void = {}
+        onAnyCommit: @escaping @Sendable (_ upTo: Int64?) -> Void = { _ in }
     ) throws {
         self.url = url
         let connection = try PostgresConnection(url: url)
         try MigrationRunner(connection: connection).migrate()
         // Events are numbered after each commit that appended some, before
-        // its callers are answered; then this instance's publisher reads them.
-        let numberEvents: (PostgresConnection, Bool) -> Void = { connection, appended in
-            guard appended else { return }
-            let moved = try? SQLEventRepository<PostgresConnection>.numberPending(
-                db: connection, lock: AdvisoryLock.sequencing.keys)
-            if moved ?? 0 > 0 { onAnyCommit() }
+        // its callers are answered, and handed on numbered. If numbering
+        // fails, the listener's poll numbers them later.
+        let numberer = UUID().uuidString
+        let numberEvents: (PostgresConnection, Bool) -> [StoredEvent] = { connection, appended in
+            guard appended else { return [] }
+            return (try? EventNumbering.numberPending(on: connection, numberer: numberer)) ?? []
         }
         writers = WriterPool(
             try (0..<max(1, writerCount)).map { index in
@@ -51,7 +52,7 @@ public final class PostgresStore: StoreProvider {
                     connection: index == 0 ? connection : try PostgresConnection(url: url), beforeReply: beforeReply,
                     afterCommit: afterCommit, afterBatch: numberEvents)
             })
-        listener = CommitListener(url: url, logger: logger, onCommit: onAnyCommit)
+        listener = CommitListener(url: url, numberer: numberer, logger: logger, onCommit: onAnyCommit)
         election = LeaderElection(url: url, logger: logger)
         writers.start()
         listener.start()

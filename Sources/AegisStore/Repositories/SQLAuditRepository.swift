@@ -15,7 +15,7 @@ struct SQLAuditRepository<DB: SQLDatabase>: AuditRepository {
         ).bind(
             .int(StoreTime.micros(entry.at)), .optional(entry.actor), .text(entry.action), .text(entry.entityKind),
             .text(entry.entityID), .text(changes), .optional(entry.requestID), .optional(entry.peer)
-        ).run()
+        ).runLater()
     }
 
     func entries(matching query: AuditQuery) throws -> Page<AuditEntry> {

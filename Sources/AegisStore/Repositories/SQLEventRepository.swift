@@ -7,7 +7,7 @@ import Foundation
 /// - on SQLite, numbered at once from `event_counter`, inside the one
 ///   writer's transaction;
 /// - on PostgreSQL, into `pending_events`, so that writers commit side by
-///   side; `numberPending` then moves them into `events` with the next
+///   side; `EventNumbering` then moves them into `events` with the next
 ///   numbers, one sequencing transaction at a time per deployment (an
 ///   advisory lock), and notifies every instance.
 ///
@@ -26,7 +26,7 @@ struct SQLEventRepository<DB: SQLDatabase>: EventRepository {
 
     /// Stores a batch's `events` in the committing transaction; returns
     /// them numbered (SQLite), or nothing when they are numbered after the
-    /// commit (PostgreSQL: see `numberPending`).
+    /// commit (PostgreSQL: see `EventNumbering`).
     static func store(_ events: [StoredEvent], db: DB) throws -> [StoredEvent] {
         guard !events.isEmpty else { return [] }
         if db.dialect.numbersEventsAfterCommit {
@@ -51,7 +51,7 @@ struct SQLEventRepository<DB: SQLDatabase>: EventRepository {
         while start < events.endIndex {
             let rows = events[start..<min(start + 16, events.endIndex)]
             let sql = "INSERT INTO \(table) (\(columns)) VALUES " + Array(repeating: row, count: rows.count).joined(separator: ", ")
-            try db.prepare(sql).bind(rows.flatMap { values($0, numbered: numbered) }).run()
+            try db.prepare(sql).bind(rows.flatMap { values($0, numbered: numbered) }).runLater()
             start += rows.count
         }
     }
@@ -64,71 +64,24 @@ struct SQLEventRepository<DB: SQLDatabase>: EventRepository {
             ]
     }
 
-    /// PostgreSQL: numbers every pending event committed so far, oldest
-    /// first, in one short transaction (deployment-wide, one at a time);
-    /// returns how many. A round that finds nothing writes nothing, so it
-    /// costs no disk flush. Runs outside any other transaction.
-    static func numberPending(db: DB, lock: String) throws -> Int {
-        var moved = 0
-        while true {
-            try db.executeLater("BEGIN")
-            try db.executeLater("SELECT pg_advisory_xact_lock(\(lock))")
-            do {
-                let count = try db.prepare(numberPendingSQL).first { $0.int(0) } ?? 0
-                try db.prepare("COMMIT").run()
-                moved += Int(count)
-                if count < 1000 { return moved }
-            } catch {
-                db.rollback()
-                throw error
-            }
-        }
-    }
-
-    /// Moves up to 1,000 pending events into `events` with the numbers after
-    /// `event_counter`, advances it, and (only when something moved)
-    /// notifies the listeners; returns how many moved. The events of one
-    /// transaction (`xmin`) stay together, in the order they were appended,
-    /// even when two writers' inserts interleaved their ids.
-    private static var numberPendingSQL: String {
-        """
-        WITH moved AS (
-            DELETE FROM pending_events WHERE id IN (SELECT id FROM pending_events ORDER BY id LIMIT 1000)
-                AND EXISTS (SELECT 1 FROM event_counter WHERE id = 1)
-            RETURNING id, xmin::text AS xact, type, occurred_at, source, actor, subject_kind, subject_id, payload
-        ), grouped AS (
-            SELECT moved.*, min(id) OVER (PARTITION BY xact) AS first_id FROM moved
-        ), last AS (
-            SELECT last_seq FROM event_counter WHERE id = 1
-        ), numbered AS (
-            INSERT INTO events (seq, type, occurred_at, source, actor, subject_kind, subject_id, payload)
-            SELECT last.last_seq + row_number() OVER (ORDER BY grouped.first_id, grouped.id), type, occurred_at,
-                source, actor, subject_kind, subject_id, payload
-            FROM grouped, last
-            RETURNING seq
-        ), advanced AS (
-            UPDATE event_counter SET last_seq = (SELECT max(seq) FROM numbered)
-            WHERE id = 1 AND EXISTS (SELECT 1 FROM numbered)
-            RETURNING pg_notify('\(CommitListener.channel)', '')
-        )
-        SELECT (SELECT count(*) FROM numbered), (SELECT count(*) FROM advanced)
-        """
-    }
-
     func events(after: Int64, limit: Int) throws -> [StoredEvent] {
         try db.prepare(
             """
             SELECT seq, type, occurred_at, source, actor, subject_kind, subject_id, payload
             FROM events WHERE seq > ? ORDER BY seq LIMIT ?
             """
-        ).bind(.int(after), .int(limit)).rows { row in
-            let payload = Value(storedJSON: row.text(7))?.mapValue ?? [:]
-            return StoredEvent(
-                seq: row.int(0), occurredAt: StoreTime.date(row.int(2)), source: row.text(3),
-                event: DomainEvent(
-                    type: row.text(1), subject: .init(kind: row.text(5), id: row.text(6)), actor: row.optionalText(4),
-                    payload: payload))
-        }
+        ).bind(.int(after), .int(limit)).rows(Self.event)
+    }
+
+    /// An event from the columns seq, type, occurred_at, source, actor,
+    /// subject_kind, subject_id, payload.
+    static func event(_ row: some SQLRow) -> StoredEvent {
+        let payload = Value(storedJSON: row.text(7))?.mapValue ?? [:]
+        return StoredEvent(
+            seq: row.int(0), occurredAt: StoreTime.date(row.int(2)), source: row.text(3),
+            event: DomainEvent(
+                type: row.text(1), subject: .init(kind: row.text(5), id: row.text(6)), actor: row.optionalText(4),
+                payload: payload))
     }
 
     func lastSeq() throws -> Int64 {

@@ -11,7 +11,7 @@ struct SQLNotificationRepository<DB: SQLDatabase>: NotificationRepository {
         ).bind(
             .text(n.id), .text(n.userID), .text(n.kind), .text(n.testID), .text(n.message),
             .int(StoreTime.micros(n.createdAt)), StoreTime.value(n.readAt)
-        ).run()
+        ).runLater()
     }
 
     func notifications(userID: String, unreadOnly: Bool, page: PageRequest) throws -> Page<UserNotification> {

@@ -21,7 +21,7 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
     private let afterCommit: @Sendable ([StoredEvent]) -> Void
     private let beforeReply: @Sendable ([StoredEvent]) -> Void
     private let condition = NSCondition()
-    private let afterBatch: (DB, _ appendedEvents: Bool) -> Void
+    private let afterBatch: (DB, _ appendedEvents: Bool) -> [StoredEvent]
     private var pending: [WriteJob<DB>] = []
     private var stopped = false
     private var threadRunning = false
@@ -32,11 +32,12 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
     /// answered (drop caches there); `afterCommit` after they are (wake the
     /// publisher there). Both get the events committed, in `seq` order.
     /// `afterBatch` runs on the writer thread after each committed batch,
-    /// before its callers are answered (PostgreSQL numbers events there).
+    /// before its callers are answered (PostgreSQL numbers events there,
+    /// and returns them numbered for `afterCommit`).
     init(
         connection: DB, beforeReply: @escaping @Sendable ([StoredEvent]) -> Void,
         afterCommit: @escaping @Sendable ([StoredEvent]) -> Void,
-        afterBatch: @escaping (DB, _ appendedEvents: Bool) -> Void = { _, _ in }
+        afterBatch: @escaping (DB, _ appendedEvents: Bool) -> [StoredEvent] = { _, _ in [] }
     ) {
         self.connection = connection
         self.beforeReply = beforeReply
@@ -171,8 +172,7 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
         // Numbered on SQLite; on PostgreSQL numbered right after this (so
         // handed on without their numbers, for their types).
         beforeReply(numbered.isEmpty ? events : numbered)
-        committedEvents = numbered
-        afterBatch(connection, !events.isEmpty)
+        committedEvents = numbered + afterBatch(connection, !events.isEmpty)
     }
 
     /// Runs each unit of `batch` in a savepoint of its own, collecting the
@@ -186,7 +186,9 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
             do {
                 try connection.executeLater("SAVEPOINT u\(index)")
                 try job.execute(SQLRepositories(db: connection, appended: recorder))
-                try connection.executeLater("RELEASE u\(index)")
+                // Sent now, with the unit's queued writes: an error they
+                // meet belongs to this unit, not to the next.
+                try connection.execute("RELEASE u\(index)")
                 events += recorder.events
             } catch {
                 job.error = error

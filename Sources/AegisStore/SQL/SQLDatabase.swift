@@ -26,6 +26,11 @@ protocol SQLStatement {
     /// Runs a statement that returns no rows; the number of rows it inserted,
     /// updated or deleted.
     @discardableResult func run() throws -> Int
+    /// Runs a statement whose outcome nobody reads (an audit row, an
+    /// outbox row). PostgreSQL sends it with the next statement waited for,
+    /// in one round trip, and an error it meets is thrown there; SQLite runs
+    /// it at once.
+    func runLater() throws
     /// Maps every row with `transform`.
     func rows<T>(_ transform: (Row) throws -> T) throws -> [T]
     /// The first row mapped with `transform`, nil when there is none.

@@ -61,6 +61,9 @@ final class SQLiteStatement: SQLStatement, SQLRow {
         return connection.changes
     }
 
+    /// Runs at once: SQLite has no round trips to save.
+    func runLater() throws { _ = try run() }
+
     /// Maps every row with `transform`.
     func rows<T>(_ transform: (SQLiteStatement) throws -> T) throws -> [T] {
         defer { sqlite3_reset(stmt) }

@@ -31,7 +31,7 @@ public final class SQLiteStore: StoreProvider {
             connection: connection, beforeReply: beforeReply, afterCommit: afterCommit,
             afterBatch: { connection, _ in
                 batchesSinceCheckpoint += 1
-                guard batchesSinceCheckpoint >= 300 else { return }
+                guard batchesSinceCheckpoint >= 300 else { return [] }
                 // The checkpointer thread has copied the log into the
                 // database; a passive checkpoint here finds next to nothing
                 // left to copy, and lets the next transaction start the log
@@ -39,6 +39,7 @@ public final class SQLiteStore: StoreProvider {
                 // and appends sync slower).
                 batchesSinceCheckpoint = 0
                 try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                return []
             })
         checkpointer = Checkpointer(path: path)
         writers = WriterPool([writer])
