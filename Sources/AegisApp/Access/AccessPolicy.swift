@@ -79,6 +79,15 @@ public enum AccessPolicy {
             "audit.list": .roles(leads),
             "notification.list": .authenticated,
             "notification.mark_read": .authenticated,
+            // Scores: everyone reads them; the leads set the weights, blue
+            // (who knows its telemetry) sets visibility.
+            "score.weights.get": .authenticated,
+            "score.weights.set": .roles(leads),
+            "score.technique": .authenticated,
+            "score.tactic": .authenticated,
+            "score.actor": .authenticated,
+            "score.org": .authenticated,
+            "visibility.set": .roles([.blueLead]),
         ]
         for method in ["catalog.import", "catalog.import_begin", "catalog.import_append", "catalog.import_commit", "catalog.import_abort"] {
             rules[method] = admin

@@ -9,6 +9,7 @@ public protocol Repositories {
     var evidence: any EvidenceRepository { get }
     var audit: any AuditRepository { get }
     var notifications: any NotificationRepository { get }
+    var scores: any ScoreRepository { get }
 }
 
 /// A worker's handle on the store: runs units of work on the worker's own

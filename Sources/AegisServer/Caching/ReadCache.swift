@@ -15,8 +15,9 @@ import Synchronization
 final class ReadCache: Sendable {
     private struct State {
         var generation: UInt64 = 0
-        /// Encoded results (MessagePack bytes), ready to splice into a reply.
-        var results: [Data: Data] = [:]
+        /// Encoded results (MessagePack bytes), ready to splice into a
+        /// reply, and when they were stored.
+        var results: [Data: (result: Data, storedAt: ContinuousClock.Instant)] = [:]
         var bytes = 0
     }
 
@@ -37,20 +38,30 @@ final class ReadCache: Sendable {
         MessagePack.encode(.array([.string(method), .map(params)]))
     }
 
-    func result(for key: Data) -> Data? {
-        state.withLock { $0.results[key] }
+    /// The result stored for `key`, unless older than `maxAge`.
+    func result(for key: Data, maxAge: Duration? = nil) -> Data? {
+        state.withLock { state in
+            guard let entry = state.results[key] else { return nil }
+            if let maxAge, ContinuousClock.now - entry.storedAt > maxAge { return nil }
+            return entry.result
+        }
     }
 
     func store(_ result: Data, for key: Data, computedAt generation: UInt64) {
         let size = result.count + key.count
         guard size <= maxEntryBytes else { return }
         state.withLock { state in
-            guard state.generation == generation, state.results[key] == nil else { return }
+            if let old = state.results[key] {
+                // Replaced only when it aged out.
+                state.bytes -= old.result.count + key.count
+                state.results[key] = nil
+            }
+            guard state.generation == generation else { return }
             if state.bytes + size > byteBudget {
                 state.results.removeAll(keepingCapacity: true)
                 state.bytes = 0
             }
-            state.results[key] = result
+            state.results[key] = (result, ContinuousClock.now)
             state.bytes += size
         }
     }

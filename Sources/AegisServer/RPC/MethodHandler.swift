@@ -23,6 +23,10 @@ struct MethodHandler: Sendable {
         case untilNextCommit
     }
 
+    /// With `.untilNextCommit`: reused at most this long (results that
+    /// also depend on the time, such as scores).
+    var maxAge: Duration?
+
     let name: String
     let call: @Sendable (MessagePackMap, RequestScope) throws -> MessagePackValue
     var reuse: Reuse = .never
@@ -36,10 +40,12 @@ struct MethodHandler: Sendable {
         self.call = call
     }
 
-    /// This method's results are reused until the next committed change.
-    func cachedUntilNextCommit() -> MethodHandler {
+    /// This method's results are reused until the next committed change,
+    /// and at most `maxAge` when given.
+    func cachedUntilNextCommit(maxAge: Duration? = nil) -> MethodHandler {
         var copy = self
         copy.reuse = .untilNextCommit
+        copy.maxAge = maxAge
         return copy
     }
 

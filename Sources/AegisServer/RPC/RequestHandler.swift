@@ -64,7 +64,8 @@ struct RequestHandler: Sendable {
             }
         }
         if method.reuse == .untilNextCommit,
-            let result = results.result(for: ReadCache.key(method: envelope.method, params: envelope.params))
+            let result = results.result(
+                for: ReadCache.key(method: envelope.method, params: envelope.params), maxAge: method.maxAge)
         {
             return .reply(ReplyEnvelope.success(id: envelope.id, encodedResult: result))
         }

@@ -19,5 +19,6 @@ enum Migrations {
         Migration(version: 5, name: "event_counter", sqlite: eventCounterSchema),
         Migration(version: 6, name: "blob_chunks", sqlite: blobChunksSchema),
         Migration(version: 7, name: "pending_events", sqlite: pendingEventsSchema),
+        Migration(version: 8, name: "scoring", sqlite: scoringSchema),
     ]
 }

@@ -77,36 +77,39 @@ struct SQLTestRepository<DB: SQLDatabase>: TestRepository {
         try lockCoverage(techniqueID: techniqueID)
         let latest = try db.prepare(
             """
-            SELECT outcome FROM tests
+            SELECT outcome, validated_at FROM tests
             WHERE procedure_id = ? AND state = 'validated' AND outcome IS NOT NULL
                 AND (red_outcome IS NULL OR red_outcome != 'failed')
             ORDER BY validated_at DESC, id DESC LIMIT 1
             """
-        ).bind(.text(procedureID)).first { $0.text(0) }
+        ).bind(.text(procedureID)).first { ($0.text(0), $0.optionalInt(1)) }
         // nil: no row yet; .some(nil): a row without a validated outcome.
-        let row = try db.prepare("SELECT outcome FROM procedure_coverage WHERE procedure_id = ?")
-            .bind(.text(procedureID)).first { $0.optionalText(0) }
-        let stored: String? = row ?? nil
-        if row != nil && stored == latest { return }
-        if let old = stored {
-            try db.prepare(
-                "UPDATE technique_outcome_counts SET procedures = procedures - 1 WHERE technique_id = ? AND outcome = ?"
-            ).bind(.text(techniqueID), .text(old)).run()
-        }
-        if let new = latest {
-            try db.prepare(
-                """
-                INSERT INTO technique_outcome_counts (technique_id, outcome, procedures) VALUES (?, ?, 1)
-                ON CONFLICT (technique_id, outcome) DO UPDATE SET procedures = technique_outcome_counts.procedures + 1
-                """
-            ).bind(.text(techniqueID), .text(new)).run()
+        let row = try db.prepare("SELECT outcome, validated_at FROM procedure_coverage WHERE procedure_id = ?")
+            .bind(.text(procedureID)).first { ($0.optionalText(0), $0.optionalInt(1)) }
+        let stored: String? = row?.0 ?? nil
+        let outcome = latest?.0
+        if let row, row.0 == outcome, row.1 == latest?.1 { return }
+        if stored != outcome {
+            if let old = stored {
+                try db.prepare(
+                    "UPDATE technique_outcome_counts SET procedures = procedures - 1 WHERE technique_id = ? AND outcome = ?"
+                ).bind(.text(techniqueID), .text(old)).run()
+            }
+            if let new = outcome {
+                try db.prepare(
+                    """
+                    INSERT INTO technique_outcome_counts (technique_id, outcome, procedures) VALUES (?, ?, 1)
+                    ON CONFLICT (technique_id, outcome) DO UPDATE SET procedures = technique_outcome_counts.procedures + 1
+                    """
+                ).bind(.text(techniqueID), .text(new)).run()
+            }
         }
         try db.prepare(
             """
-            INSERT INTO procedure_coverage (procedure_id, technique_id, outcome) VALUES (?, ?, ?)
-            ON CONFLICT (procedure_id) DO UPDATE SET outcome = excluded.outcome
+            INSERT INTO procedure_coverage (procedure_id, technique_id, outcome, validated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (procedure_id) DO UPDATE SET outcome = excluded.outcome, validated_at = excluded.validated_at
             """
-        ).bind(.text(procedureID), .text(techniqueID), .optional(latest)).run()
+        ).bind(.text(procedureID), .text(techniqueID), .optional(outcome), latest?.1.map(SQLValue.int) ?? .null).run()
     }
 
     func coverage(techniqueID: String) throws -> (latestValidated: [TestOutcome], hasLiveTests: Bool) {

@@ -15,6 +15,7 @@ struct SQLRepositories<DB: SQLDatabase>: Repositories {
     var evidence: any EvidenceRepository { SQLEvidenceRepository(db: db) }
     var audit: any AuditRepository { SQLAuditRepository(db: db) }
     var notifications: any NotificationRepository { SQLNotificationRepository(db: db) }
+    var scores: any ScoreRepository { SQLScoreRepository(db: db) }
 }
 
 /// The events one unit of work appended, as they will be published.

@@ -1,0 +1,139 @@
+import AegisDomain
+import Foundation
+
+/// Scoring's settings and inputs in SQL. The inputs come from the coverage
+/// rows the workflow maintains (`procedure_coverage`, `technique_status`),
+/// aggregated in one query: never by loading tests.
+struct SQLScoreRepository<DB: SQLDatabase>: ScoreRepository {
+    let db: DB
+
+    private static var weightColumns: String { "version, prevention, detection, rules, visibility, freshness, set_at, set_by" }
+
+    private static func weights(_ row: some SQLRow) -> ScoreWeights {
+        ScoreWeights(
+            prevention: Int(row.int(1)), detection: Int(row.int(2)), rules: Int(row.int(3)), visibility: Int(row.int(4)),
+            freshness: Int(row.int(5)), version: Int(row.int(0)), setAt: StoreTime.date(row.int(6)),
+            setBy: row.optionalText(7))
+    }
+
+    func weights() throws -> ScoreWeights? {
+        try db.prepare("SELECT \(Self.weightColumns) FROM score_weights ORDER BY version DESC LIMIT 1").first(Self.weights)
+    }
+
+    func insertWeights(_ w: ScoreWeights) throws {
+        try db.prepare("INSERT INTO score_weights (\(Self.weightColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").bind(
+            .int(w.version), .int(w.prevention), .int(w.detection), .int(w.rules), .int(w.visibility), .int(w.freshness),
+            .int(StoreTime.micros(w.setAt ?? Date())), .optional(w.setBy)
+        ).run()
+    }
+
+    func weightsHistory(limit: Int) throws -> [ScoreWeights] {
+        try db.prepare("SELECT \(Self.weightColumns) FROM score_weights ORDER BY version DESC LIMIT ?")
+            .bind(.int(limit)).rows(Self.weights)
+    }
+
+    func visibility(techniqueID: String) throws -> TechniqueVisibility? {
+        try db.prepare("SELECT level, note, updated_at, updated_by FROM technique_visibility WHERE technique_id = ?")
+            .bind(.text(techniqueID)).first { row in
+                TechniqueVisibility(
+                    level: Int(row.int(0)), note: row.text(1), updatedAt: StoreTime.date(row.int(2)),
+                    updatedBy: row.optionalText(3))
+            }
+    }
+
+    func setVisibility(_ v: TechniqueVisibility?, techniqueID: String) throws {
+        guard let v else {
+            try db.prepare("DELETE FROM technique_visibility WHERE technique_id = ?").bind(.text(techniqueID)).run()
+            return
+        }
+        try db.prepare(
+            """
+            INSERT INTO technique_visibility (technique_id, level, note, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (technique_id) DO UPDATE SET level = excluded.level, note = excluded.note,
+                updated_at = excluded.updated_at, updated_by = excluded.updated_by
+            """
+        ).bind(.text(techniqueID), .int(v.level), .text(v.note), .int(StoreTime.micros(v.updatedAt)), .optional(v.updatedBy))
+            .run()
+    }
+
+    func scoreRows(_ scope: ScoreScope, domain: String, now: Date) throws -> [ScoreRow] {
+        // Techniques of the scope, as a condition on `t.id` / `technique_id`.
+        let (condition, scopeValues): (String, [SQLValue]) = {
+            switch scope {
+            case .all:
+                return ("EXISTS (SELECT 1 FROM technique_tactics x WHERE x.technique_id = {id} AND x.domain = ?)", [.text(domain)])
+            case .technique(let id):
+                return (
+                    "{id} = ? AND {id} IN (SELECT technique_id FROM technique_tactics WHERE domain = ?)",
+                    [.text(id), .text(domain)]
+                )
+            case .tactic(let shortname):
+                return (
+                    "{id} IN (SELECT technique_id FROM technique_tactics WHERE domain = ? AND shortname = ?)",
+                    [.text(domain), .text(shortname)]
+                )
+            case .actor(let id):
+                return (
+                    "{id} IN (SELECT technique_id FROM actor_techniques WHERE actor_id = ? AND domain = ?)",
+                    [.text(id), .text(domain)]
+                )
+            }
+        }()
+        let horizon = Int64(Freshness.horizonDays) * 86_400_000_000
+        let nowMicros = StoreTime.micros(now)
+        let oldest = nowMicros - horizon
+        let sql = """
+            SELECT t.id, t.name, t.is_subtechnique, s.status, c.procedures, c.prevented, c.detected, c.logged, c.missed,
+                c.fresh, v.level
+            FROM techniques t
+            LEFT JOIN technique_status s ON s.technique_id = t.id
+            LEFT JOIN (
+                SELECT technique_id, count(*) AS procedures,
+                    sum(CASE WHEN outcome = 'prevented' THEN 1 ELSE 0 END) AS prevented,
+                    sum(CASE WHEN outcome = 'detected' THEN 1 ELSE 0 END) AS detected,
+                    sum(CASE WHEN outcome = 'logged' THEN 1 ELSE 0 END) AS logged,
+                    sum(CASE WHEN outcome = 'missed' THEN 1 ELSE 0 END) AS missed,
+                    sum(CASE WHEN validated_at IS NULL OR validated_at <= ? THEN 0.0
+                        WHEN validated_at >= ? THEN 1.0
+                        ELSE (validated_at - ?) * 1.0 / ? END) AS fresh
+                FROM procedure_coverage
+                WHERE outcome IS NOT NULL AND \(condition.replacingOccurrences(of: "{id}", with: "technique_id"))
+                GROUP BY technique_id
+            ) c ON c.technique_id = t.id
+            LEFT JOIN technique_visibility v ON v.technique_id = t.id
+            WHERE t.revoked = 0 AND t.deprecated = 0 AND \(condition.replacingOccurrences(of: "{id}", with: "t.id"))
+            ORDER BY t.id
+            """
+        let values: [SQLValue] = [.int(oldest), .int(nowMicros), .int(oldest), .int(horizon)] + scopeValues + scopeValues
+        let tactics = try tacticsByTechnique(scope, domain: domain)
+        return try db.prepare(sql).bind(values).rows { row in
+            let id = row.text(0)
+            let evidence = TechniqueEvidence(
+                techniqueID: id, procedures: Int(row.optionalInt(4) ?? 0), prevented: Int(row.optionalInt(5) ?? 0),
+                detected: Int(row.optionalInt(6) ?? 0), logged: Int(row.optionalInt(7) ?? 0),
+                missed: Int(row.optionalInt(8) ?? 0), freshness: row.isNull(9) ? 0 : row.double(9),
+                visibility: row.optionalInt(10).map { Int($0) }, visibilitySource: row.isNull(10) ? nil : .manual)
+            return ScoreRow(
+                techniqueID: id, name: row.text(1), isSubtechnique: row.bool(2), tactics: tactics[id] ?? [],
+                status: row.optionalText(3).flatMap(TechniqueStatus.init(rawValue:)) ?? .untested, evidence: evidence)
+        }
+    }
+
+    /// Tactic shortnames per technique in `domain`, in matrix order.
+    private func tacticsByTechnique(_ scope: ScoreScope, domain: String) throws -> [String: [String]] {
+        var filter = SQLFilter()
+        filter.add("x.domain = ?", .text(domain))
+        if case .technique(let id) = scope { filter.add("x.technique_id = ?", .text(id)) }
+        var out: [String: [String]] = [:]
+        for (technique, shortname) in try db.prepare(
+            """
+            SELECT x.technique_id, x.shortname FROM technique_tactics x
+            LEFT JOIN tactics a ON a.shortname = x.shortname AND a.domain = x.domain
+            \(filter.clause) ORDER BY x.technique_id, a.position, x.shortname
+            """
+        ).bind(filter.values).rows({ ($0.text(0), $0.text(1)) }) {
+            out[technique, default: []].append(shortname)
+        }
+        return out
+    }
+}
