@@ -20,7 +20,7 @@ struct AegisCtl: ParsableCommand {
             Ping.self, Info.self, Login.self, Logout.self, WhoAmI.self, PasswordCommand.self, UserCommand.self,
             APIKeyCommand.self, CatalogCommand.self, TechniqueCommand.self, TacticCommand.self, ActorCommand.self,
             MitigationCommand.self, TemplateCommand.self, TestCommand.self, EvidenceCommand.self, Audit.self,
-            NotificationsCommand.self, EventsCommand.self, StoreCommand.self,
+            NotificationsCommand.self, EventsCommand.self, StoreCommand.self, ScoreCommand.self,
         ])
 }
 

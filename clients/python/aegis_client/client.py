@@ -220,3 +220,49 @@ class Client:
         See :func:`aegis_client.upload.import_catalog`. Returns the import summary.
         """
         return import_catalog(self, paths, chunk_bytes, progress, commit_timeout)
+
+    # Scores (docs/SCORING.md)
+
+    def score_org(self, domain: str | None = None) -> Any:
+        """The organisation's score (``score.org``), with a line per tactic."""
+        return self.request("score.org", _given(domain=domain))
+
+    def score_tactic(self, tactic_id: str, domain: str | None = None) -> Any:
+        """A tactic's score (``score.tactic``)."""
+        return self.request("score.tactic", _given(id=tactic_id, domain=domain))
+
+    def score_actor(self, actor_id: str, domain: str | None = None) -> Any:
+        """How well a group's or campaign's techniques are covered (``score.actor``)."""
+        return self.request("score.actor", _given(id=actor_id, domain=domain))
+
+    def score_technique(self, technique_id: str, domain: str | None = None) -> Any:
+        """A technique's score and its components (``score.technique``)."""
+        return self.request("score.technique", _given(id=technique_id, domain=domain))
+
+    def score_weights(self) -> Any:
+        """The score weights in force (``score.weights.get``); version 0 is the defaults."""
+        return self.request("score.weights.get")
+
+    def set_score_weights(
+        self, *, prevention: int, detection: int, rules: int, visibility: int, freshness: int, version: int
+    ) -> Any:
+        """Set new weights (``score.weights.set``, leads), quoting the ``version`` in force."""
+        return self.request(
+            "score.weights.set",
+            {
+                "prevention": prevention, "detection": detection, "rules": rules,
+                "visibility": visibility, "freshness": freshness, "version": version,
+            },
+        )
+
+    def set_visibility(self, technique_id: str, level: int | None, note: str | None = None) -> Any:
+        """Set (0-4) or clear (``None``) a technique's visibility (``visibility.set``, blue lead)."""
+        params: dict[str, Any] = {"technique_id": technique_id, "level": level}
+        if note is not None:
+            params["note"] = note
+        return self.request("visibility.set", params)
+
+
+def _given(**params: Any) -> dict[str, Any]:
+    """The params that were given (``None`` means absent)."""
+    return {key: value for key, value in params.items() if value is not None}
