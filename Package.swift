@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "aegis-bench", dependencies: [
-            "AegisClient", "ZeroMQ", "AegisStore",
+            "AegisClient", "ZeroMQ", "AegisStore", "AegisDomain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -23,6 +23,8 @@ struct Run: ParsableCommand {
     @Option(help: "A PostgreSQL server for the PostgreSQL figures (default: AEGIS_TEST_DATABASE_URL, as scripts/with-postgres sets).")
     var postgresURL: String?
     @Flag(help: "Run only the PostgreSQL figures.") var postgresOnly = false
+    @Flag(help: "Run only the analytics figures.") var analyticsOnly = false
+    @Option(help: "Validated tests seeded for the analytics figures.") var analyticsTests = 100_000
 
     func run() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("aegis-bench-\(UUID().uuidString)")
@@ -32,6 +34,13 @@ struct Run: ParsableCommand {
         let aegisd = URL(fileURLWithPath: binDir).appendingPathComponent("aegisd")
         let dataDir = work.appendingPathComponent("data")
 
+        if analyticsOnly {
+            print("== analytics: \(analyticsTests) validated tests, ATT&CK Enterprise v18.1 ==")
+            report.analytics = try AnalyticsBench.run(
+                binary: aegisd, work: work, attackData: attackData, workers: workers, tests: analyticsTests)
+            report.printTargets()
+            return
+        }
         if postgresOnly {
             guard let url = postgresURL ?? ProcessInfo.processInfo.environment["AEGIS_TEST_DATABASE_URL"] else {
                 throw BenchError("--postgres-only needs --postgres-url or AEGIS_TEST_DATABASE_URL")
@@ -98,6 +107,9 @@ struct Run: ParsableCommand {
                 result.mutationsPerSecond, result.mutations, result.seconds, result.publishP50, result.publishP99,
                 result.eventsMeasured))
         }
+        print("== analytics: \(analyticsTests) validated tests, ATT&CK Enterprise v18.1 ==")
+        report.analytics = try AnalyticsBench.run(
+            binary: aegisd, work: work, attackData: attackData, workers: workers, tests: analyticsTests)
         if let url = postgresURL ?? ProcessInfo.processInfo.environment["AEGIS_TEST_DATABASE_URL"] {
             let sqliteReads = report.load.first(where: { $0.clients == 8 })?.aegisd
             daemon.stop()
@@ -140,6 +152,7 @@ struct Report: Encodable {
     var load: [Load] = []
     var lifecycles: MutationBench.Result?
     var postgres: PostgresBench.Result?
+    var analytics: AnalyticsBench.Result?
 
     func printTargets() {
         print("== targets ==")
@@ -160,6 +173,11 @@ struct Report: Encodable {
         if let l = lifecycles {
             line("lifecycle mutations >= 5000/s", l.mutationsPerSecond >= 5000, String(format: "%.0f/s", l.mutationsPerSecond))
             line("commit to PUB p99 <= 5 ms", l.publishP99 <= 5 && l.publishP99 >= 0, String(format: "%.2f ms", l.publishP99))
+        }
+        if let a = analytics {
+            line("score.org warm <= 5 ms (\(a.tests) tests)", a.orgWarmMS <= 5, String(format: "%.2f ms", a.orgWarmMS))
+            line("score.org from a cold start <= 250 ms", a.orgColdMS <= 250, String(format: "%.1f ms", a.orgColdMS))
+            print(String(format: "INFO  score.org recomputed after a commit: %.1f ms", a.orgRecomputedMS))
         }
         if let l = postgres?.lifecycles {
             line("PostgreSQL lifecycle mutations >= 5000/s (8 clients, one instance)", l.mutationsPerSecond >= 5000,
