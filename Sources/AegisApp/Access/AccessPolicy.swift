@@ -88,6 +88,10 @@ public enum AccessPolicy {
             "score.actor": .authenticated,
             "score.org": .authenticated,
             "visibility.set": .roles([.blueLead]),
+            "snapshot.create": .roles(leads),
+            "snapshot.get": .authenticated,
+            "snapshot.list": .authenticated,
+            "snapshot.diff": .authenticated,
         ]
         for method in ["catalog.import", "catalog.import_begin", "catalog.import_append", "catalog.import_commit", "catalog.import_abort"] {
             rules[method] = admin

@@ -44,20 +44,11 @@ public struct GroupScoreResult: Sendable, Encodable {
     public var components: [ScoreBreakdown.Component]
     public var weakest: [GroupScore.Entry]
     /// `score.org`: each tactic in matrix order.
-    public var tactics: [TacticLine]?
+    public var tactics: [TacticScore]?
     /// `score.actor`: every technique the actor uses, by id.
     public var techniqueScores: [GroupScore.Entry]?
     public var weightsVersion: Int
     public var computedAt: Date
-
-    /// One tactic of `score.org`.
-    public struct TacticLine: Sendable, Encodable {
-        public var id: String
-        public var shortname: String
-        public var name: String
-        public var score: Double
-        public var techniques: Int
-    }
 
     enum CodingKeys: String, CodingKey {
         case kind, id, name, domain, score, techniques, statuses, components, weakest, tactics

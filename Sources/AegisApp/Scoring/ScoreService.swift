@@ -104,9 +104,8 @@ public struct ScoreService {
             if let domain, try Self.domain(domain) != tactic.domain {
                 throw AegisError.invalidArgument("domain", "tactic \(id) is in \(tactic.domain)")
             }
-            let (weights, scored) = try score(repos, .tactic(tactic.shortname), domain: tactic.domain, now: now)
-            return result(kind: "tactic", id: tactic.id, name: tactic.name, domain: tactic.domain, weights: weights,
-                scored: scored, now: now)
+            let scores = try CoverageScores(repos, .tactic(tactic.shortname), domain: tactic.domain, now: now)
+            return result(kind: "tactic", id: tactic.id, name: tactic.name, domain: tactic.domain, scores, now: now)
         }
     }
 
@@ -116,9 +115,9 @@ public struct ScoreService {
         let now = env.clock.now()
         return try context.session.read { repos in
             guard let actor = try repos.catalog.actor(id: id) else { throw AegisError.notFound("actor", id) }
-            let (weights, scored) = try score(repos, .actor(id), domain: domain, now: now)
-            var out = result(kind: "actor", id: actor.id, name: actor.name, domain: domain, weights: weights, scored: scored, now: now)
-            out.techniqueScores = scored.map(\.entry)
+            let scores = try CoverageScores(repos, .actor(id), domain: domain, now: now)
+            var out = result(kind: "actor", id: actor.id, name: actor.name, domain: domain, scores, now: now)
+            out.techniqueScores = scores.scored.map(\.entry)
             return out
         }
     }
@@ -127,46 +126,23 @@ public struct ScoreService {
         let domain = try Self.domain(domain)
         let now = env.clock.now()
         return try context.session.read { repos in
-            let (weights, scored) = try score(repos, .all, domain: domain, now: now)
-            var out = result(kind: "org", id: nil, name: nil, domain: domain, weights: weights, scored: scored, now: now)
-            var byTactic: [String: [Double]] = [:]
-            for item in scored {
-                for shortname in item.tactics { byTactic[shortname, default: []].append(item.breakdown.score) }
-            }
-            out.tactics = try repos.catalog.tactics(domain: domain).map { tactic in
-                let scores = byTactic[tactic.shortname] ?? []
-                let mean = scores.isEmpty ? 0 : scores.reduce(0, +) / Double(scores.count)
-                return .init(
-                    id: tactic.id, shortname: tactic.shortname, name: tactic.name, score: (mean * 10).rounded() / 10,
-                    techniques: scores.count)
-            }
+            let scores = try CoverageScores(repos, .all, domain: domain, now: now)
+            var out = result(kind: "org", id: nil, name: nil, domain: domain, scores, now: now)
+            out.tactics = scores.tacticScores(try repos.catalog.tactics(domain: domain))
             return out
         }
     }
 
     // MARK: Helpers
 
-    private typealias Scored = (entry: GroupScore.Entry, breakdown: ScoreBreakdown, tactics: [String])
-
-    private func score(_ repos: any Repositories, _ scope: ScoreScope, domain: String, now: Date) throws
-        -> (ScoreWeights, [Scored])
-    {
-        let weights = try repos.scores.weights() ?? .defaults
-        let scored = try repos.scores.scoreRows(scope, domain: domain, now: now).map { row -> Scored in
-            let breakdown = TechniqueScoring.score(row.evidence, weights: weights)
-            return (.init(id: row.techniqueID, name: row.name, status: row.status, score: breakdown.score), breakdown, row.tactics)
-        }
-        return (weights, scored)
-    }
-
     private func result(
-        kind: String, id: String?, name: String?, domain: String, weights: ScoreWeights, scored: [Scored], now: Date
+        kind: String, id: String?, name: String?, domain: String, _ scores: CoverageScores, now: Date
     ) -> GroupScoreResult {
-        let group = GroupScore(scored.map { ($0.entry, $0.breakdown) }, weights: weights)
+        let group = scores.group
         return GroupScoreResult(
             kind: kind, id: id, name: name, domain: domain, score: group.score, techniques: group.techniques,
             statuses: group.statuses, components: group.components, weakest: group.weakest, tactics: nil,
-            techniqueScores: nil, weightsVersion: weights.version, computedAt: now)
+            techniqueScores: nil, weightsVersion: scores.weights.version, computedAt: now)
     }
 
     static func domain(_ domain: String?) throws(AegisError) -> String {

@@ -10,6 +10,7 @@ public protocol Repositories {
     var audit: any AuditRepository { get }
     var notifications: any NotificationRepository { get }
     var scores: any ScoreRepository { get }
+    var snapshots: any SnapshotRepository { get }
 }
 
 /// A worker's handle on the store: runs units of work on the worker's own

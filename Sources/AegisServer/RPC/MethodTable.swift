@@ -8,7 +8,7 @@ struct MethodTable: Sendable {
 
     static let standard = MethodTable(
         SystemMethods.all + CatalogMethods.all + EventMethods.all + AccessMethods.all + TestMethods.all
-            + TemplateMethods.all + EvidenceMethods.all + AuditMethods.all + ScoreMethods.all)
+            + TemplateMethods.all + EvidenceMethods.all + AuditMethods.all + ScoreMethods.all + SnapshotMethods.all)
 
     init(_ methods: [MethodHandler]) {
         var handlers: [String: MethodHandler] = [:]

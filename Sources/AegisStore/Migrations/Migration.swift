@@ -20,5 +20,6 @@ enum Migrations {
         Migration(version: 6, name: "blob_chunks", sqlite: blobChunksSchema),
         Migration(version: 7, name: "pending_events", sqlite: pendingEventsSchema),
         Migration(version: 8, name: "scoring", sqlite: scoringSchema),
+        Migration(version: 9, name: "snapshots", sqlite: snapshotsSchema),
     ]
 }

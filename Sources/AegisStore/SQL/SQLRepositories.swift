@@ -16,6 +16,7 @@ struct SQLRepositories<DB: SQLDatabase>: Repositories {
     var audit: any AuditRepository { SQLAuditRepository(db: db) }
     var notifications: any NotificationRepository { SQLNotificationRepository(db: db) }
     var scores: any ScoreRepository { SQLScoreRepository(db: db) }
+    var snapshots: any SnapshotRepository { SQLSnapshotRepository(db: db) }
 }
 
 /// The events one unit of work appended, as they will be published.
