@@ -92,6 +92,9 @@ public enum AccessPolicy {
             "snapshot.get": .authenticated,
             "snapshot.list": .authenticated,
             "snapshot.diff": .authenticated,
+            "layer.export": .authenticated,
+            "layer.import": .authenticated,
+            "layer.compare": .authenticated,
         ]
         for method in ["catalog.import", "catalog.import_begin", "catalog.import_append", "catalog.import_commit", "catalog.import_abort"] {
             rules[method] = admin

@@ -9,6 +9,7 @@ struct CoverageScores {
         var breakdown: ScoreBreakdown
         /// Tactic shortnames, matrix order.
         var tactics: [String]
+        var evidence: TechniqueEvidence
     }
 
     let weights: ScoreWeights
@@ -21,7 +22,7 @@ struct CoverageScores {
             let breakdown = TechniqueScoring.score(row.evidence, weights: weights)
             return Scored(
                 entry: .init(id: row.techniqueID, name: row.name, status: row.status, score: breakdown.score),
-                breakdown: breakdown, tactics: row.tactics)
+                breakdown: breakdown, tactics: row.tactics, evidence: row.evidence)
         }
     }
 

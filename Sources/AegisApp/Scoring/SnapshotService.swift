@@ -55,35 +55,38 @@ public struct SnapshotService {
     /// What changed from snapshot `from` to snapshot `to`, or to the
     /// coverage now when `to` is nil.
     public func diff(from: String, to: String?) throws -> SnapshotDiff {
+        let now = env.clock.now()
+        return try context.session.read { repos in try diff(from: from, to: to, in: repos, now: now) }
+    }
+
+    /// `diff(from:to:)` inside a read already open.
+    func diff(from: String, to: String?, in repos: any Repositories, now: Date) throws -> SnapshotDiff {
         let from = try Self.snapshotID(from, field: "from")
         let to = try to.map { try Self.snapshotID($0, field: "to") }
-        let now = env.clock.now()
-        return try context.session.read { repos in
-            guard let old = try repos.snapshots.snapshot(id: from) else { throw AegisError.notFound("snapshot", from) }
-            let oldTechniques = try repos.snapshots.techniques(snapshotID: from)
-            let new: Snapshot
-            let newTechniques: [TechniqueScoreLine]
-            if let to {
-                guard let found = try repos.snapshots.snapshot(id: to) else { throw AegisError.notFound("snapshot", to) }
-                guard found.domain == old.domain else {
-                    throw AegisError.invalidArgument("to", "snapshot \(to) is of \(found.domain), \(from) of \(old.domain)")
-                }
-                new = found
-                newTechniques = try repos.snapshots.techniques(snapshotID: to)
-            } else {
-                let scores = try CoverageScores(repos, .all, domain: old.domain, now: now)
-                let group = scores.group
-                new = Snapshot(
-                    id: "", name: "now", domain: old.domain, createdAt: now, createdBy: nil,
-                    weightsVersion: scores.weights.version, score: group.score, techniques: group.techniques,
-                    statuses: group.statuses, tactics: scores.tacticScores(try repos.catalog.tactics(domain: old.domain)))
-                newTechniques = scores.scored.map {
-                    TechniqueScoreLine(techniqueID: $0.entry.id, name: $0.entry.name, status: $0.entry.status, score: $0.entry.score)
-                }
+        guard let old = try repos.snapshots.snapshot(id: from) else { throw AegisError.notFound("snapshot", from) }
+        let oldTechniques = try repos.snapshots.techniques(snapshotID: from)
+        let new: Snapshot
+        let newTechniques: [TechniqueScoreLine]
+        if let to {
+            guard let found = try repos.snapshots.snapshot(id: to) else { throw AegisError.notFound("snapshot", to) }
+            guard found.domain == old.domain else {
+                throw AegisError.invalidArgument("to", "snapshot \(to) is of \(found.domain), \(from) of \(old.domain)")
             }
-            return SnapshotDiff(from: old, fromTechniques: oldTechniques, to: to == nil ? nil : new, toNow: new,
-                toTechniques: newTechniques)
+            new = found
+            newTechniques = try repos.snapshots.techniques(snapshotID: to)
+        } else {
+            let scores = try CoverageScores(repos, .all, domain: old.domain, now: now)
+            let group = scores.group
+            new = Snapshot(
+                id: "", name: "now", domain: old.domain, createdAt: now, createdBy: nil,
+                weightsVersion: scores.weights.version, score: group.score, techniques: group.techniques,
+                statuses: group.statuses, tactics: scores.tacticScores(try repos.catalog.tactics(domain: old.domain)))
+            newTechniques = scores.scored.map {
+                TechniqueScoreLine(techniqueID: $0.entry.id, name: $0.entry.name, status: $0.entry.status, score: $0.entry.score)
+            }
         }
+        return SnapshotDiff(from: old, fromTechniques: oldTechniques, to: to == nil ? nil : new, toNow: new,
+            toTechniques: newTechniques)
     }
 
     static func snapshotID(_ id: String, field: String) throws(AegisError) -> String {
