@@ -3,20 +3,27 @@ import AegisWire
 import Foundation
 
 /// Coverage analytics on a store with the full enterprise catalog and many
-/// validated tests: `score.org` from a cold start, recomputed after a
-/// commit, and warm (cached).
+/// validated tests. Each read is timed from a cold start (the first call
+/// after the daemon started), recomputed after a commit emptied the cache
+/// (median of 9), and warm (answered from the cache, median of 100).
 enum AnalyticsBench {
+    struct Timing: Encodable {
+        var coldMS: Double
+        var recomputedMS: Double
+        var warmMS: Double
+    }
+
     struct Result: Encodable {
         var tests: Int
         var seedSeconds: Double
-        /// The first `score.org` after the daemon started.
-        var orgColdMS: Double
-        /// `score.org` computed again after a commit emptied the cache (median).
-        var orgRecomputedMS: Double
-        /// `score.org` answered from the cache (median).
-        var orgWarmMS: Double
-        var techniqueMS: Double
+        var timings: [String: Timing]
     }
+
+    static let reads: [(label: String, method: String, params: MessagePackMap)] = [
+        ("score.org", "score.org", [:]),
+        ("score.technique", "score.technique", ["id": "T1059"]),
+        ("layer.export coverage", "layer.export", ["kind": "coverage"]),
+    ]
 
     static func run(binary: URL, work: URL, attackData: String, workers: Int, tests: Int) throws -> Result {
         let dataDir = work.appendingPathComponent("analytics")
@@ -27,32 +34,32 @@ enum AnalyticsBench {
         }
         let seeded = try Seed.tests(tests, storePath: dataDir.appendingPathComponent("aegis.sqlite").path)
         print(String(format: "seeded %d validated tests in %.1f s", tests, seeded))
-        let daemon = try ChildDaemon(binary: binary, dataDirectory: dataDir, workers: workers)
-        defer { daemon.stop() }
-        let client = try AegisClient(endpoint: daemon.rpc, apiKey: try daemon.adminKey())
-        func timed(_ body: () throws -> Void) rethrows -> Double {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body()
-            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        var timings: [String: Timing] = [:]
+        for read in reads {
+            // A fresh daemon per read, so each has a cold first call.
+            let daemon = try ChildDaemon(binary: binary, dataDirectory: dataDir, workers: workers)
+            defer { daemon.stop() }
+            let client = try AegisClient(endpoint: daemon.rpc, apiKey: try daemon.adminKey())
+            client.timeout = .seconds(120)
+            func timed(_ body: () throws -> Void) rethrows -> Double {
+                let start = DispatchTime.now().uptimeNanoseconds
+                try body()
+                return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            }
+            func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+            let cold = try timed { _ = try client.call(read.method, read.params) }
+            var recomputed: [Double] = []
+            for level in 0..<9 {
+                // A commit (a visibility change) empties the cache.
+                _ = try client.call("visibility.set", ["technique_id": "T1003", "level": .int(Int64(level % 5))])
+                recomputed.append(try timed { _ = try client.call(read.method, read.params) })
+            }
+            let warm = try (0..<100).map { _ in try timed { _ = try client.call(read.method, read.params) } }
+            let timing = Timing(coldMS: cold, recomputedMS: median(recomputed), warmMS: median(warm))
+            timings[read.label] = timing
+            print(String(format: "%@: cold %.1f ms, recomputed after a commit %.1f ms, warm %.2f ms",
+                read.label, timing.coldMS, timing.recomputedMS, timing.warmMS))
         }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-
-        let cold = try timed { _ = try client.call("score.org") }
-        var recomputed: [Double] = []
-        for level in 0..<9 {
-            // A commit (visibility set and cleared) empties the cache.
-            _ = try client.call("visibility.set", ["technique_id": "T1059", "level": .int(Int64(level % 5))])
-            recomputed.append(try timed { _ = try client.call("score.org") })
-        }
-        let warm = try (0..<200).map { _ in try timed { _ = try client.call("score.org") } }
-        let technique = try (0..<50).map { i in
-            try timed { _ = try client.call("score.technique", ["id": i % 2 == 0 ? "T1059" : "T1059.001"]) }
-        }
-        let result = Result(
-            tests: tests, seedSeconds: seeded, orgColdMS: cold, orgRecomputedMS: median(recomputed),
-            orgWarmMS: median(warm), techniqueMS: median(technique))
-        print(String(format: "score.org: cold %.1f ms, recomputed after a commit %.1f ms (median), warm %.2f ms (median); score.technique %.2f ms",
-            result.orgColdMS, result.orgRecomputedMS, result.orgWarmMS, result.techniqueMS))
-        return result
+        return Result(tests: tests, seedSeconds: seeded, timings: timings)
     }
 }

@@ -21,5 +21,6 @@ enum Migrations {
         Migration(version: 7, name: "pending_events", sqlite: pendingEventsSchema),
         Migration(version: 8, name: "scoring", sqlite: scoringSchema),
         Migration(version: 9, name: "snapshots", sqlite: snapshotsSchema),
+        Migration(version: 10, name: "technique_freshness", sqlite: techniqueFreshnessSchema),
     ]
 }

@@ -79,40 +79,45 @@ struct SQLScoreRepository<DB: SQLDatabase>: ScoreRepository {
                 )
             }
         }()
-        let horizon = Int64(Freshness.horizonDays) * 86_400_000_000
-        let nowMicros = StoreTime.micros(now)
-        let oldest = nowMicros - horizon
+        let freshness = FreshnessPeriods.sum(now: now)
+        // Maintained aggregates only: outcome counts per technique, and
+        // freshness per technique and period (a dozen rows each).
         let sql = """
-            SELECT t.id, t.name, t.is_subtechnique, s.status, c.procedures, c.prevented, c.detected, c.logged, c.missed,
-                c.fresh, v.level
+            SELECT t.id, t.name, t.is_subtechnique, s.status, c.prevented, c.detected, c.logged, c.missed,
+                f.fresh, v.level
             FROM techniques t
             LEFT JOIN technique_status s ON s.technique_id = t.id
             LEFT JOIN (
-                SELECT technique_id, count(*) AS procedures,
-                    sum(CASE WHEN outcome = 'prevented' THEN 1 ELSE 0 END) AS prevented,
-                    sum(CASE WHEN outcome = 'detected' THEN 1 ELSE 0 END) AS detected,
-                    sum(CASE WHEN outcome = 'logged' THEN 1 ELSE 0 END) AS logged,
-                    sum(CASE WHEN outcome = 'missed' THEN 1 ELSE 0 END) AS missed,
-                    sum(CASE WHEN validated_at IS NULL OR validated_at <= ? THEN 0.0
-                        WHEN validated_at >= ? THEN 1.0
-                        ELSE (validated_at - ?) * 1.0 / ? END) AS fresh
-                FROM procedure_coverage
-                WHERE outcome IS NOT NULL AND \(condition.replacingOccurrences(of: "{id}", with: "technique_id"))
+                SELECT technique_id,
+                    sum(CASE WHEN outcome = 'prevented' THEN procedures ELSE 0 END) AS prevented,
+                    sum(CASE WHEN outcome = 'detected' THEN procedures ELSE 0 END) AS detected,
+                    sum(CASE WHEN outcome = 'logged' THEN procedures ELSE 0 END) AS logged,
+                    sum(CASE WHEN outcome = 'missed' THEN procedures ELSE 0 END) AS missed
+                FROM technique_outcome_counts
+                WHERE procedures > 0 AND \(condition.replacingOccurrences(of: "{id}", with: "technique_id"))
                 GROUP BY technique_id
             ) c ON c.technique_id = t.id
+            LEFT JOIN (
+                SELECT technique_id, \(freshness.sql) AS fresh
+                FROM technique_freshness
+                WHERE period >= ? AND procedures > 0 AND \(condition.replacingOccurrences(of: "{id}", with: "technique_id"))
+                GROUP BY technique_id
+            ) f ON f.technique_id = t.id
             LEFT JOIN technique_visibility v ON v.technique_id = t.id
             WHERE t.revoked = 0 AND t.deprecated = 0 AND \(condition.replacingOccurrences(of: "{id}", with: "t.id"))
             ORDER BY t.id
             """
-        let values: [SQLValue] = [.int(oldest), .int(nowMicros), .int(oldest), .int(horizon)] + scopeValues + scopeValues
+        let values: [SQLValue] =
+            scopeValues + freshness.values + [.int(freshness.firstPeriod)] + scopeValues + scopeValues
         let tactics = try tacticsByTechnique(scope, domain: domain)
         return try db.prepare(sql).bind(values).rows { row in
             let id = row.text(0)
+            let prevented = Int(row.optionalInt(4) ?? 0), detected = Int(row.optionalInt(5) ?? 0)
+            let logged = Int(row.optionalInt(6) ?? 0), missed = Int(row.optionalInt(7) ?? 0)
             let evidence = TechniqueEvidence(
-                techniqueID: id, procedures: Int(row.optionalInt(4) ?? 0), prevented: Int(row.optionalInt(5) ?? 0),
-                detected: Int(row.optionalInt(6) ?? 0), logged: Int(row.optionalInt(7) ?? 0),
-                missed: Int(row.optionalInt(8) ?? 0), freshness: row.isNull(9) ? 0 : row.double(9),
-                visibility: row.optionalInt(10).map { Int($0) }, visibilitySource: row.isNull(10) ? nil : .manual)
+                techniqueID: id, procedures: prevented + detected + logged + missed, prevented: prevented,
+                detected: detected, logged: logged, missed: missed, freshness: row.isNull(8) ? 0 : row.double(8),
+                visibility: row.optionalInt(9).map { Int($0) }, visibilitySource: row.isNull(9) ? nil : .manual)
             return ScoreRow(
                 techniqueID: id, name: row.text(1), isSubtechnique: row.bool(2), tactics: tactics[id] ?? [],
                 status: row.optionalText(3).flatMap(TechniqueStatus.init(rawValue:)) ?? .untested, evidence: evidence)

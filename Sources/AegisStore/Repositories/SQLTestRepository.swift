@@ -104,6 +104,13 @@ struct SQLTestRepository<DB: SQLDatabase>: TestRepository {
                 ).bind(.text(techniqueID), .text(new)).run()
             }
         }
+        // Freshness periods follow the validation time of counted procedures.
+        if stored != nil, let was = row?.1 {
+            try FreshnessPeriods.record(db, techniqueID: techniqueID, validatedAtMicros: was, sign: -1)
+        }
+        if outcome != nil, let now = latest?.1 {
+            try FreshnessPeriods.record(db, techniqueID: techniqueID, validatedAtMicros: now, sign: 1)
+        }
         try db.prepare(
             """
             INSERT INTO procedure_coverage (procedure_id, technique_id, outcome, validated_at) VALUES (?, ?, ?, ?)
