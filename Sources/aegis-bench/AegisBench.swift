@@ -7,7 +7,7 @@ import Foundation
 struct AegisBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aegis-bench", abstract: "Benchmarks aegisd against a bare ZeroMQ echo.",
-        subcommands: [Run.self, Echo.self, Load.self, Lifecycles.self], defaultSubcommand: Run.self)
+        subcommands: [Run.self, Echo.self, Load.self, Lifecycles.self, SeedCommand.self], defaultSubcommand: Run.self)
 }
 
 struct Run: ParsableCommand {

@@ -11,6 +11,8 @@ enum AnalyticsBench {
         var coldMS: Double
         var recomputedMS: Double
         var warmMS: Double
+        /// The encoded result's size.
+        var bytes: Int
     }
 
     struct Result: Encodable {
@@ -47,7 +49,8 @@ enum AnalyticsBench {
                 return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             }
             func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-            let cold = try timed { _ = try client.call(read.method, read.params) }
+            var bytes = 0
+            let cold = try timed { bytes = MessagePack.encode(try client.call(read.method, read.params)).count }
             var recomputed: [Double] = []
             for level in 0..<9 {
                 // A commit (a visibility change) empties the cache.
@@ -55,10 +58,10 @@ enum AnalyticsBench {
                 recomputed.append(try timed { _ = try client.call(read.method, read.params) })
             }
             let warm = try (0..<100).map { _ in try timed { _ = try client.call(read.method, read.params) } }
-            let timing = Timing(coldMS: cold, recomputedMS: median(recomputed), warmMS: median(warm))
+            let timing = Timing(coldMS: cold, recomputedMS: median(recomputed), warmMS: median(warm), bytes: bytes)
             timings[read.label] = timing
-            print(String(format: "%@: cold %.1f ms, recomputed after a commit %.1f ms, warm %.2f ms",
-                read.label, timing.coldMS, timing.recomputedMS, timing.warmMS))
+            print(String(format: "%@: cold %.1f ms, recomputed after a commit %.1f ms, warm %.2f ms (%d KiB)",
+                read.label, timing.coldMS, timing.recomputedMS, timing.warmMS, bytes / 1024))
         }
         return Result(tests: tests, seedSeconds: seeded, timings: timings)
     }

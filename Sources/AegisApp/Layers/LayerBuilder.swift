@@ -82,9 +82,10 @@ enum LayerBuilder {
     }
 
     private static func entries(_ item: CoverageScores.Scored, score: Double?, comment: String) -> [NavigatorLayer.Technique] {
-        let metadata: [NavigatorLayer.Metadata] =
-            [.item(name: "status", value: item.entry.status.rawValue), .item(name: "score", value: String(item.entry.score))]
-            + item.breakdown.components.map { .item(name: $0.name, value: "\($0.points) of \($0.weight)") }
+        // The components are in the comment; metadata holds what filters use.
+        let metadata: [NavigatorLayer.Metadata] = [
+            .item(name: "status", value: item.entry.status.rawValue), .item(name: "score", value: String(item.entry.score)),
+        ]
         let places: [String?] = item.tactics.isEmpty ? [nil] : item.tactics
         return places.map { tactic in
             NavigatorLayer.Technique(

@@ -93,7 +93,7 @@ public struct LayerService {
             // A technique in several tactics: only its entry under this one.
             if let onlyTactic { layer.techniques = layer.techniques.filter { $0.tactic == onlyTactic } }
             layer.platforms = platforms
-            let data = try layer.jsonData()
+            let data = try layer.jsonData(pretty: false)
             return LayerExport(
                 kind: kind.rawValue, name: layer.name, domain: domain, techniques: Set(layer.techniques.map(\.techniqueID)).count,
                 content: String(decoding: data, as: UTF8.self))

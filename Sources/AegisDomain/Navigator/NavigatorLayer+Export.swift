@@ -5,17 +5,17 @@ extension NavigatorLayer {
     public static let domains: Set<String> = ["enterprise-attack", "mobile-attack", "ics-attack"]
 
     /// The layer as UTF-8 JSON of layer format 4.5: keys in the order of the
-    /// format's documentation, four-space indented, nil optionals omitted,
-    /// so equal layers give equal bytes.
+    /// format's documentation, four-space indented (`pretty`) or without
+    /// whitespace, nil optionals omitted, so equal layers give equal bytes.
     ///
     /// Throws `INVALID_ARGUMENT` (field: the layer-relative path, e.g.
     /// `gradient.colors`, `techniques[3].score`) for what Navigator would
     /// refuse: an empty name or technique id, an unknown domain, a gradient
     /// with fewer than two colors or `maxValue <= minValue`, a color that is
     /// not `#rrggbb`/`#rrggbbaa`, a score that is not finite.
-    public func jsonData() throws(AegisError) -> Data {
+    public func jsonData(pretty: Bool = true) throws(AegisError) -> Data {
         try validate()
-        return Data(json.text.utf8)
+        return pretty ? Data(json.text.utf8) : json.compactData
     }
 
     private func validate() throws(AegisError) {
@@ -37,7 +37,7 @@ extension NavigatorLayer {
         }
         if !HexColor.isValid(tacticRowBackground) { throw refuse("tacticRowBackground", "must be a #rrggbb color") }
         for (i, t) in techniques.enumerated() {
-            if t.techniqueID.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if t.techniqueID.allSatisfy(\.isWhitespace) {
                 throw refuse("techniques[\(i)].techniqueID", "must not be empty")
             }
             if let score = t.score, !score.isFinite {

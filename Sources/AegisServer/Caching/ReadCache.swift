@@ -25,7 +25,7 @@ final class ReadCache: Sendable {
     let byteBudget: Int
     let maxEntryBytes: Int
 
-    init(byteBudget: Int = 32 << 20, maxEntryBytes: Int = 256 << 10) {
+    init(byteBudget: Int = 32 << 20, maxEntryBytes: Int = 1 << 20) {
         self.byteBudget = byteBudget
         self.maxEntryBytes = maxEntryBytes
     }

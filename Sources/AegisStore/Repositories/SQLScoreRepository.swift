@@ -57,11 +57,11 @@ struct SQLScoreRepository<DB: SQLDatabase>: ScoreRepository {
     }
 
     func scoreRows(_ scope: ScoreScope, domain: String, now: Date) throws -> [ScoreRow] {
-        // Techniques of the scope, as a condition on `t.id` / `technique_id`.
+        // Techniques of the scope, as a condition on a technique id column.
         let (condition, scopeValues): (String, [SQLValue]) = {
             switch scope {
             case .all:
-                return ("EXISTS (SELECT 1 FROM technique_tactics x WHERE x.technique_id = {id} AND x.domain = ?)", [.text(domain)])
+                return ("{id} IN (SELECT technique_id FROM technique_tactics WHERE domain = ?)", [.text(domain)])
             case .technique(let id):
                 return (
                     "{id} = ? AND {id} IN (SELECT technique_id FROM technique_tactics WHERE domain = ?)",
@@ -79,45 +79,49 @@ struct SQLScoreRepository<DB: SQLDatabase>: ScoreRepository {
                 )
             }
         }()
+        func on(_ column: String) -> String { condition.replacingOccurrences(of: "{id}", with: column) }
+        // The aggregates need no filter for the whole domain: the technique
+        // query below picks the domain's techniques.
+        let (aggregateCondition, aggregateValues) = scope == .all ? ("1 = 1", []) : (on("technique_id"), scopeValues)
+        // Maintained aggregates only, read by four simple queries (faster
+        // than joining grouped subqueries): outcome counts per technique,
+        // freshness per technique and period (a dozen rows each), tactics,
+        // and the techniques with their status and visibility.
+        var outcomes: [String: [String: Int]] = [:]
+        for (id, outcome, count) in try db.prepare(
+            "SELECT technique_id, outcome, procedures FROM technique_outcome_counts WHERE procedures > 0 AND \(aggregateCondition)"
+        ).bind(aggregateValues).rows({ ($0.text(0), $0.text(1), Int($0.int(2))) }) {
+            outcomes[id, default: [:]][outcome] = count
+        }
         let freshness = FreshnessPeriods.sum(now: now)
-        // Maintained aggregates only: outcome counts per technique, and
-        // freshness per technique and period (a dozen rows each).
-        let sql = """
-            SELECT t.id, t.name, t.is_subtechnique, s.status, c.prevented, c.detected, c.logged, c.missed,
-                f.fresh, v.level
+        var fresh: [String: Double] = [:]
+        for (id, value) in try db.prepare(
+            """
+            SELECT technique_id, \(freshness.sql) FROM technique_freshness
+            WHERE period >= ? AND procedures > 0 AND \(aggregateCondition) GROUP BY technique_id
+            """
+        ).bind(freshness.values + [.int(freshness.firstPeriod)] + aggregateValues).rows({ ($0.text(0), $0.double(1)) }) {
+            fresh[id] = value
+        }
+        let tactics = try tacticsByTechnique(scope, domain: domain)
+        return try db.prepare(
+            """
+            SELECT t.id, t.name, t.is_subtechnique, s.status, v.level
             FROM techniques t
             LEFT JOIN technique_status s ON s.technique_id = t.id
-            LEFT JOIN (
-                SELECT technique_id,
-                    sum(CASE WHEN outcome = 'prevented' THEN procedures ELSE 0 END) AS prevented,
-                    sum(CASE WHEN outcome = 'detected' THEN procedures ELSE 0 END) AS detected,
-                    sum(CASE WHEN outcome = 'logged' THEN procedures ELSE 0 END) AS logged,
-                    sum(CASE WHEN outcome = 'missed' THEN procedures ELSE 0 END) AS missed
-                FROM technique_outcome_counts
-                WHERE procedures > 0 AND \(condition.replacingOccurrences(of: "{id}", with: "technique_id"))
-                GROUP BY technique_id
-            ) c ON c.technique_id = t.id
-            LEFT JOIN (
-                SELECT technique_id, \(freshness.sql) AS fresh
-                FROM technique_freshness
-                WHERE period >= ? AND procedures > 0 AND \(condition.replacingOccurrences(of: "{id}", with: "technique_id"))
-                GROUP BY technique_id
-            ) f ON f.technique_id = t.id
             LEFT JOIN technique_visibility v ON v.technique_id = t.id
-            WHERE t.revoked = 0 AND t.deprecated = 0 AND \(condition.replacingOccurrences(of: "{id}", with: "t.id"))
+            WHERE t.revoked = 0 AND t.deprecated = 0 AND \(on("t.id"))
             ORDER BY t.id
             """
-        let values: [SQLValue] =
-            scopeValues + freshness.values + [.int(freshness.firstPeriod)] + scopeValues + scopeValues
-        let tactics = try tacticsByTechnique(scope, domain: domain)
-        return try db.prepare(sql).bind(values).rows { row in
+        ).bind(scopeValues).rows { row in
             let id = row.text(0)
-            let prevented = Int(row.optionalInt(4) ?? 0), detected = Int(row.optionalInt(5) ?? 0)
-            let logged = Int(row.optionalInt(6) ?? 0), missed = Int(row.optionalInt(7) ?? 0)
+            let counts = outcomes[id] ?? [:]
+            let prevented = counts["prevented"] ?? 0, detected = counts["detected"] ?? 0
+            let logged = counts["logged"] ?? 0, missed = counts["missed"] ?? 0
             let evidence = TechniqueEvidence(
                 techniqueID: id, procedures: prevented + detected + logged + missed, prevented: prevented,
-                detected: detected, logged: logged, missed: missed, freshness: row.isNull(8) ? 0 : row.double(8),
-                visibility: row.optionalInt(9).map { Int($0) }, visibilitySource: row.isNull(9) ? nil : .manual)
+                detected: detected, logged: logged, missed: missed, freshness: fresh[id] ?? 0,
+                visibility: row.optionalInt(4).map { Int($0) }, visibilitySource: row.isNull(4) ? nil : .manual)
             return ScoreRow(
                 techniqueID: id, name: row.text(1), isSubtechnique: row.bool(2), tactics: tactics[id] ?? [],
                 status: row.optionalText(3).flatMap(TechniqueStatus.init(rawValue:)) ?? .untested, evidence: evidence)
@@ -126,18 +130,20 @@ struct SQLScoreRepository<DB: SQLDatabase>: ScoreRepository {
 
     /// Tactic shortnames per technique in `domain`, in matrix order.
     private func tacticsByTechnique(_ scope: ScoreScope, domain: String) throws -> [String: [String]] {
+        let positions = Dictionary(
+            try db.prepare("SELECT shortname, position FROM tactics WHERE domain = ?").bind(.text(domain))
+                .rows({ ($0.text(0), Int($0.int(1))) }), uniquingKeysWith: { a, _ in a })
         var filter = SQLFilter()
-        filter.add("x.domain = ?", .text(domain))
-        if case .technique(let id) = scope { filter.add("x.technique_id = ?", .text(id)) }
+        filter.add("domain = ?", .text(domain))
+        if case .technique(let id) = scope { filter.add("technique_id = ?", .text(id)) }
         var out: [String: [String]] = [:]
-        for (technique, shortname) in try db.prepare(
-            """
-            SELECT x.technique_id, x.shortname FROM technique_tactics x
-            LEFT JOIN tactics a ON a.shortname = x.shortname AND a.domain = x.domain
-            \(filter.clause) ORDER BY x.technique_id, a.position, x.shortname
-            """
-        ).bind(filter.values).rows({ ($0.text(0), $0.text(1)) }) {
+        for (technique, shortname) in try db.prepare("SELECT technique_id, shortname FROM technique_tactics \(filter.clause)")
+            .bind(filter.values).rows({ ($0.text(0), $0.text(1)) })
+        {
             out[technique, default: []].append(shortname)
+        }
+        for (technique, shortnames) in out {
+            out[technique] = shortnames.sorted { (positions[$0] ?? .max, $0) < (positions[$1] ?? .max, $1) }
         }
         return out
     }

@@ -40,3 +40,21 @@ import Testing
         #expect(layer.techniques[0].comment == "é")
     }
 }
+
+@Suite struct NavigatorCompactJSONTests {
+    /// Compact output is the same JSON as the indented one, without the
+    /// whitespace, escapes included.
+    @Test func compactAndPrettyAreTheSameJSON() throws {
+        let layer = NavigatorLayer(
+            name: "Quote \" back\\slash\ttab é 😀", techniques: [
+                .init(techniqueID: "T1059", tactic: "execution", score: 42.5, comment: "line\nbreak \u{1}"),
+                .init(techniqueID: "T1003.001", score: 100, metadata: [.item(name: "a", value: "b"), .divider]),
+            ])
+        let pretty = try JSONSerialization.jsonObject(with: try layer.jsonData()) as? NSDictionary
+        let compactData = try layer.jsonData(pretty: false)
+        let compact = try JSONSerialization.jsonObject(with: compactData) as? NSDictionary
+        #expect(pretty != nil)
+        #expect(pretty == compact)
+        #expect(!compactData.contains(UInt8(ascii: "\n")))
+    }
+}
