@@ -95,6 +95,11 @@ public enum AccessPolicy {
             "layer.export": .authenticated,
             "layer.import": .authenticated,
             "layer.compare": .authenticated,
+            "report.coverage": .authenticated,
+            "report.test_results": .authenticated,
+            "report.remediation": .authenticated,
+            "report.export": .authenticated,
+            "metrics.operational": .authenticated,
         ]
         for method in ["catalog.import", "catalog.import_begin", "catalog.import_append", "catalog.import_commit", "catalog.import_abort"] {
             rules[method] = admin

@@ -11,6 +11,7 @@ public protocol Repositories {
     var notifications: any NotificationRepository { get }
     var scores: any ScoreRepository { get }
     var snapshots: any SnapshotRepository { get }
+    var reports: any ReportRepository { get }
 }
 
 /// A worker's handle on the store: runs units of work on the worker's own

@@ -22,5 +22,6 @@ enum Migrations {
         Migration(version: 8, name: "scoring", sqlite: scoringSchema),
         Migration(version: 9, name: "snapshots", sqlite: snapshotsSchema),
         Migration(version: 10, name: "technique_freshness", sqlite: techniqueFreshnessSchema),
+        Migration(version: 11, name: "report_indexes", sqlite: reportIndexesSchema),
     ]
 }

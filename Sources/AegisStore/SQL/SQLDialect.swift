@@ -4,6 +4,13 @@
 struct SQLDialect: Sendable {
     /// `sqlite` or `postgresql`.
     let name: String
+
+    /// The UTC month (`2026-11`) of a column holding microseconds.
+    func month(ofMicros column: String) -> String {
+        name == "sqlite"
+            ? "strftime('%Y-%m', \(column) / 1000000, 'unixepoch')"
+            : "to_char(to_timestamp(\(column) / 1000000.0) AT TIME ZONE 'UTC', 'YYYY-MM')"
+    }
     /// Case-insensitive pattern match for ASCII, with `\` as the escape:
     /// SQLite's `LIKE` is already case-insensitive; PostgreSQL needs `ILIKE`.
     let like: String

@@ -17,6 +17,7 @@ struct SQLRepositories<DB: SQLDatabase>: Repositories {
     var notifications: any NotificationRepository { SQLNotificationRepository(db: db) }
     var scores: any ScoreRepository { SQLScoreRepository(db: db) }
     var snapshots: any SnapshotRepository { SQLSnapshotRepository(db: db) }
+    var reports: any ReportRepository { SQLReportRepository(db: db) }
 }
 
 /// The events one unit of work appended, as they will be published.
