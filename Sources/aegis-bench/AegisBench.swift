@@ -25,6 +25,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Run only the PostgreSQL figures.") var postgresOnly = false
     @Flag(help: "Run only the analytics figures.") var analyticsOnly = false
     @Option(help: "Validated tests seeded for the analytics figures.") var analyticsTests = 100_000
+    @Option(help: "Tests seeded for the CSV export figures.") var exportTests = 1_000_000
 
     func run() throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("aegis-bench-\(UUID().uuidString)")
@@ -38,6 +39,9 @@ struct Run: ParsableCommand {
             print("== analytics: \(analyticsTests) validated tests, ATT&CK Enterprise v18.1 ==")
             report.analytics = try AnalyticsBench.run(
                 binary: aegisd, work: work, attackData: attackData, workers: workers, tests: analyticsTests)
+            print("== report.export: every test as CSV, \(exportTests) tests ==")
+            report.export = try ExportBench.run(
+                binary: aegisd, work: work, attackData: attackData, workers: workers, tests: exportTests)
             report.printTargets()
             return
         }
@@ -110,6 +114,9 @@ struct Run: ParsableCommand {
         print("== analytics: \(analyticsTests) validated tests, ATT&CK Enterprise v18.1 ==")
         report.analytics = try AnalyticsBench.run(
             binary: aegisd, work: work, attackData: attackData, workers: workers, tests: analyticsTests)
+        print("== report.export: every test as CSV, \(exportTests) tests ==")
+        report.export = try ExportBench.run(
+            binary: aegisd, work: work, attackData: attackData, workers: workers, tests: exportTests)
         if let url = postgresURL ?? ProcessInfo.processInfo.environment["AEGIS_TEST_DATABASE_URL"] {
             let sqliteReads = report.load.first(where: { $0.clients == 8 })?.aegisd
             daemon.stop()
@@ -153,6 +160,7 @@ struct Report: Encodable {
     var lifecycles: MutationBench.Result?
     var postgres: PostgresBench.Result?
     var analytics: AnalyticsBench.Result?
+    var export: ExportBench.Result?
 
     func printTargets() {
         print("== targets ==")
@@ -180,10 +188,18 @@ struct Report: Encodable {
                 line("score.org from a cold start <= 250 ms", org.coldMS <= 250, String(format: "%.1f ms", org.coldMS))
                 print(String(format: "INFO  score.org recomputed after a commit: %.1f ms", org.recomputedMS))
             }
+            if let coverage = a.timings["report.coverage"] {
+                line("report.coverage <= 50 ms (recomputed)", coverage.recomputedMS <= 50,
+                    String(format: "%.1f ms (cold %.1f, warm %.2f)", coverage.recomputedMS, coverage.coldMS, coverage.warmMS))
+            }
             if let layer = a.timings["layer.export coverage"] {
                 line("layer.export coverage <= 20 ms (recomputed)", layer.recomputedMS <= 20,
                     String(format: "%.1f ms (cold %.1f, warm %.2f)", layer.recomputedMS, layer.coldMS, layer.warmMS))
             }
+        }
+        if let e = export {
+            line("CSV export of \(e.tests) tests grows RSS < 50 MB", e.rssGrowthMB < 50,
+                String(format: "+%.1f MB (%.1f → %.1f MB); %.0f rows/s", e.rssGrowthMB, e.rssBeforeMB, e.rssPeakMB, e.rowsPerSecond))
         }
         if let l = postgres?.lifecycles {
             line("PostgreSQL lifecycle mutations >= 5000/s (8 clients, one instance)", l.mutationsPerSecond >= 5000,

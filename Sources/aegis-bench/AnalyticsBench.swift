@@ -25,6 +25,7 @@ enum AnalyticsBench {
         ("score.org", "score.org", [:]),
         ("score.technique", "score.technique", ["id": "T1059"]),
         ("layer.export coverage", "layer.export", ["kind": "coverage"]),
+        ("report.coverage", "report.coverage", [:]),
     ]
 
     static func run(binary: URL, work: URL, attackData: String, workers: Int, tests: Int) throws -> Result {

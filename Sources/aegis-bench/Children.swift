@@ -42,9 +42,14 @@ final class ChildDaemon {
     }
 
     /// VmRSS of the daemon, in MB.
-    func residentMegabytes() -> Double {
+    func residentMegabytes() -> Double { status("VmRSS:") }
+
+    /// VmHWM (the peak resident memory so far) of the daemon, in MB.
+    func peakResidentMegabytes() -> Double { status("VmHWM:") }
+
+    private func status(_ field: String) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) })
         else { return -1 }
         let kb = Double(line.split(separator: " ").dropFirst().first ?? "") ?? -1
         return kb / 1024
