@@ -100,6 +100,9 @@ public enum AccessPolicy {
             "report.remediation": .authenticated,
             "report.export": .authenticated,
             "metrics.operational": .authenticated,
+            "compliance.framework.import": .roles(leads),
+            "compliance.framework.list": .authenticated,
+            "compliance.gap": .authenticated,
         ]
         for method in ["catalog.import", "catalog.import_begin", "catalog.import_append", "catalog.import_commit", "catalog.import_abort"] {
             rules[method] = admin

@@ -127,7 +127,7 @@ public struct TestService {
                 // Events reach every subscriber: nothing blind mode may hide.
                 "version": .int(Int64(test.version)),
             ])
-        try TechniqueCoverage(repos: repos, env: env, context: context, now: now).refresh(test.techniqueID)
+        try TechniqueStatusKeeper(repos: repos, env: env, context: context, now: now).refresh(test.techniqueID)
     }
 
     // MARK: Changing
@@ -203,7 +203,7 @@ public struct TestService {
             try Notifier(repos: repos, env: env, now: now).testMoved(test, action: action)
             switch action {
             case .approve, .reopen, .cancel:
-                let coverage = TechniqueCoverage(repos: repos, env: env, context: context, now: now)
+                let coverage = TechniqueStatusKeeper(repos: repos, env: env, context: context, now: now)
                 if old.state == .validated || test.state == .validated {
                     try repos.tests.refreshProcedure(test.procedureID, techniqueID: test.techniqueID)
                 }
@@ -385,7 +385,7 @@ public struct TestService {
 }
 
 /// Keeps `technique_status` in step with the tests, inside their transaction.
-struct TechniqueCoverage {
+struct TechniqueStatusKeeper {
     let repos: any Repositories
     let env: AppEnvironment
     let context: CallContext

@@ -12,6 +12,7 @@ public protocol Repositories {
     var scores: any ScoreRepository { get }
     var snapshots: any SnapshotRepository { get }
     var reports: any ReportRepository { get }
+    var compliance: any ComplianceRepository { get }
 }
 
 /// A worker's handle on the store: runs units of work on the worker's own

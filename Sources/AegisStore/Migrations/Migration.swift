@@ -23,5 +23,6 @@ enum Migrations {
         Migration(version: 9, name: "snapshots", sqlite: snapshotsSchema),
         Migration(version: 10, name: "technique_freshness", sqlite: techniqueFreshnessSchema),
         Migration(version: 11, name: "report_indexes", sqlite: reportIndexesSchema),
+        Migration(version: 12, name: "compliance", sqlite: complianceSchema),
     ]
 }

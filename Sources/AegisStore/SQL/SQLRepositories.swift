@@ -18,6 +18,7 @@ struct SQLRepositories<DB: SQLDatabase>: Repositories {
     var scores: any ScoreRepository { SQLScoreRepository(db: db) }
     var snapshots: any SnapshotRepository { SQLSnapshotRepository(db: db) }
     var reports: any ReportRepository { SQLReportRepository(db: db) }
+    var compliance: any ComplianceRepository { SQLComplianceRepository(db: db) }
 }
 
 /// The events one unit of work appended, as they will be published.
