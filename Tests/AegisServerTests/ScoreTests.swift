@@ -168,4 +168,49 @@ import Testing
         #expect(code { try lead.call("visibility.set", ["technique_id": "T9999", "level": 1]) } == "NOT_FOUND")
         #expect(try viewer.call("score.technique", ["id": "T0803", "domain": Self.ics])["visibility"] == .nil)
     }
+
+    /// Visibility derived from the data components the team collects: the
+    /// share of T0803's detection data components collected, as 0-4; a
+    /// level set by hand wins.
+    @Test func visibilityIsDerivedFromCollectedDataComponents() throws {
+        let team = try Team()
+        let viewer = team["viewer1"]
+        let lead = team["bluelead"]
+        let components = try viewer.call("data_component.list", ["domain": Self.ics])["items"]?.arrayValue ?? []
+        #expect(components.count > 10)
+        #expect(components.allSatisfy { $0["collected"] == false })
+        // Nothing recorded: no derived level.
+        var score = try viewer.call("score.technique", ["id": "T0803", "domain": Self.ics])
+        #expect(score["components"]?.arrayValue?.first { $0["name"] == "visibility" }?["explanation"] == "visibility not set")
+
+        // Every data component collected: 4 of 4, derived.
+        let all = MessagePackValue.array(components.compactMap { $0["id"] })
+        let set = try lead.call("data_component.set_collected", ["ids": all, "collected": true, "domain": Self.ics])
+        #expect(set["changed"]?.intValue == Int64(components.count))
+        score = try viewer.call("score.technique", ["id": "T0803", "domain": Self.ics])
+        let visibility = score["components"]?.arrayValue?.first { $0["name"] == "visibility" }
+        #expect(visibility?["value"]?.doubleValue == 1)
+        #expect(visibility?["explanation"] == "visibility 4 of 4 (derived)")
+
+        // A level set by hand wins over the derived one.
+        _ = try lead.call("visibility.set", ["technique_id": "T0803", "level": 1])
+        score = try viewer.call("score.technique", ["id": "T0803", "domain": Self.ics])
+        #expect(score["components"]?.arrayValue?.first { $0["name"] == "visibility" }?["explanation"] == "visibility 1 of 4 (manual)")
+        _ = try lead.call("visibility.set", ["technique_id": "T0803", "level": .nil])
+
+        // None of T0803's data components collected: derived 0.
+        let used = try #require(components.first { ($0["techniques"]?.intValue ?? 0) > 0 })
+        _ = try lead.call("data_component.set_collected", ["ids": all, "collected": false, "domain": Self.ics])
+        let others = components.filter { $0["id"] != used["id"] }.compactMap { $0["id"] }
+        _ = try lead.call("data_component.set_collected", ["ids": .array(others), "collected": true, "domain": Self.ics])
+        let listed = try viewer.call("data_component.list", ["domain": Self.ics])["items"]?.arrayValue ?? []
+        #expect(listed.filter { $0["collected"] == true }.count == others.count)
+        score = try viewer.call("score.technique", ["id": "T0803", "domain": Self.ics])
+        let partial = score["components"]?.arrayValue?.first { $0["name"] == "visibility" }
+        #expect(partial?["explanation"]?.stringValue?.hasSuffix("(derived)") == true)
+
+        #expect(code { try lead.call("data_component.set_collected", ["ids": ["DC9999"], "collected": true, "domain": Self.ics]) } == "INVALID_ARGUMENT")
+        #expect(code { try lead.call("data_component.set_collected", ["ids": .array([]), "collected": true]) } == "INVALID_ARGUMENT")
+        #expect(code { try viewer.call("data_component.set_collected", ["ids": all, "collected": true]) } == "PERMISSION_DENIED")
+    }
 }

@@ -88,6 +88,8 @@ public enum AccessPolicy {
             "score.actor": .authenticated,
             "score.org": .authenticated,
             "visibility.set": .roles([.blueLead]),
+            "data_component.list": .authenticated,
+            "data_component.set_collected": .roles([.blueLead]),
             "snapshot.create": .roles(leads),
             "snapshot.get": .authenticated,
             "snapshot.list": .authenticated,

@@ -70,6 +70,51 @@ public struct ScoreService {
         return try technique(id: id, domain: domain)
     }
 
+    // MARK: Collected data components
+
+    /// `data_component.list`: the domain's data components and whether the
+    /// team collects each (visibility is derived from them).
+    public func dataComponents(domain: String?) throws -> [DataComponentCollection] {
+        let domain = try Self.domain(domain)
+        return try context.session.read { try $0.scores.dataComponents(domain: domain) }
+    }
+
+    /// `data_component.set_collected`: records that the team collects (or
+    /// no longer collects) the data components `ids` (`DC0001`…) of the
+    /// domain; audited, announced as `data_component.collection_changed`.
+    public func setCollected(ids: [String], collected: Bool, domain: String?) throws -> CollectionChange {
+        let domain = try Self.domain(domain)
+        guard !ids.isEmpty, ids.count <= 500 else {
+            throw AegisError.invalidArgument("ids", "give between 1 and 500 data component ids")
+        }
+        let ids = Array(Set(ids.map { $0.trimmingCharacters(in: .whitespaces).uppercased() })).sorted()
+        let now = env.clock.now()
+        return try context.session.write { repos in
+            let known = Set(try repos.scores.dataComponents(domain: domain).map(\.id))
+            let unknown = ids.filter { !known.contains($0) }
+            guard unknown.isEmpty else {
+                throw AegisError(
+                    .invalidArgument, "not data components of \(domain): \(unknown.prefix(10).joined(separator: ", "))",
+                    details: ["field": .string("ids")])
+            }
+            let changed = try repos.scores.setCollected(ids, collected: collected, at: now, by: context.actorID)
+            try ChangeLog(repos: repos, env: env, context: context, now: now).record(
+                "data_component.set_collected", "data_components", domain,
+                changes: ["ids": .array(ids.map(Value.string)), "collected": .bool(collected)],
+                event: "data_component.collection_changed",
+                payload: ["ids": .array(ids.map(Value.string)), "collected": .bool(collected), "changed": .int(Int64(changed))])
+            return CollectionChange(changed: changed, collected: try repos.scores.dataComponents(domain: domain).filter(\.collected).count)
+        }
+    }
+
+    /// What `data_component.set_collected` changed.
+    public struct CollectionChange: Sendable, Encodable {
+        /// Data components whose state changed.
+        public var changed: Int
+        /// Data components of the domain now collected.
+        public var collected: Int
+    }
+
     // MARK: Scores
 
     public func technique(id: String, domain: String?) throws -> TechniqueScoreResult {

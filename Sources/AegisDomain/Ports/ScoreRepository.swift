@@ -13,6 +13,13 @@ public protocol ScoreRepository {
     /// Sets (or, with nil, clears) the visibility set by hand.
     func setVisibility(_ visibility: TechniqueVisibility?, techniqueID: String) throws
 
+    /// The data components of `domain`, by id, and whether the team
+    /// collects each.
+    func dataComponents(domain: String) throws -> [DataComponentCollection]
+    /// Records that the team collects (or no longer collects) `ids`;
+    /// returns how many changed.
+    func setCollected(_ ids: [String], collected: Bool, at: Date, by: String?) throws -> Int
+
     /// The techniques of `scope` in `domain` (neither revoked nor
     /// deprecated), ordered by id, with what their scores are computed from
     /// as of `now`. One aggregation over the maintained coverage rows.
@@ -71,5 +78,21 @@ public struct TechniqueVisibility: Sendable, Equatable, Codable {
         case level, note
         case updatedAt = "updated_at"
         case updatedBy = "updated_by"
+    }
+}
+
+/// A data component and whether the team collects it.
+public struct DataComponentCollection: Sendable, Equatable, Codable {
+    public var id: String
+    public var name: String
+    public var collected: Bool
+    /// Techniques whose detection strategies use it.
+    public var techniques: Int
+
+    public init(id: String, name: String, collected: Bool, techniques: Int) {
+        self.id = id
+        self.name = name
+        self.collected = collected
+        self.techniques = techniques
     }
 }

@@ -27,7 +27,23 @@ enum ScoreMethods {
         .method("visibility.set", VisibilityParams.self) { p, scope in
             try service(scope).setVisibility(techniqueID: p.techniqueID, level: p.level, note: p.note)
         },
+        .method("data_component.list", DomainParams.self) { p, scope in
+            Items(items: try service(scope).dataComponents(domain: p.domain))
+        }.cachedUntilNextCommit(),
+        .method("data_component.set_collected", CollectedParams.self) { p, scope in
+            try service(scope).setCollected(ids: p.ids, collected: p.collected, domain: p.domain)
+        },
     ]
+
+    struct Items<Item: Encodable & Sendable>: Encodable, Sendable {
+        var items: [Item]
+    }
+
+    struct CollectedParams: Decodable, Sendable {
+        var ids: [String]
+        var collected: Bool
+        var domain: String?
+    }
 
     private static func service(_ scope: RequestScope) -> ScoreService {
         ScoreService(env: scope.env, context: scope.context)

@@ -24,5 +24,6 @@ enum Migrations {
         Migration(version: 10, name: "technique_freshness", sqlite: techniqueFreshnessSchema),
         Migration(version: 11, name: "report_indexes", sqlite: reportIndexesSchema),
         Migration(version: 12, name: "compliance", sqlite: complianceSchema),
+        Migration(version: 13, name: "collected_data_components", sqlite: collectedDataComponentsSchema),
     ]
 }

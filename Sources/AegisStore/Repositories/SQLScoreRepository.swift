@@ -56,6 +56,56 @@ struct SQLScoreRepository<DB: SQLDatabase>: ScoreRepository {
             .run()
     }
 
+    func dataComponents(domain: String) throws -> [DataComponentCollection] {
+        try db.prepare(
+            """
+            SELECT d.id, d.name, c.data_component_id IS NOT NULL,
+                (SELECT count(DISTINCT l.technique_id) FROM detection_links l WHERE l.data_component_id = d.id AND l.domain = ?)
+            FROM data_components d LEFT JOIN collected_data_components c ON c.data_component_id = d.id
+            WHERE d.revoked = 0 AND d.deprecated = 0 AND d.domains LIKE ?
+            ORDER BY d.id
+            """
+        ).bind(.text(domain), .text("%\(domain)%")).rows { row in
+            DataComponentCollection(id: row.text(0), name: row.text(1), collected: row.bool(2), techniques: Int(row.int(3)))
+        }
+    }
+
+    func setCollected(_ ids: [String], collected: Bool, at time: Date, by actor: String?) throws -> Int {
+        var changed = 0
+        for id in ids {
+            if collected {
+                changed += try db.prepare(
+                    """
+                    INSERT INTO collected_data_components (data_component_id, collected_at, collected_by) VALUES (?, ?, ?)
+                    ON CONFLICT (data_component_id) DO NOTHING
+                    """
+                ).bind(.text(id), .int(StoreTime.micros(time)), .optional(actor)).run()
+            } else {
+                changed += try db.prepare("DELETE FROM collected_data_components WHERE data_component_id = ?").bind(.text(id)).run()
+            }
+        }
+        return changed
+    }
+
+    /// Visibility derived from collected data components: of the data
+    /// components a technique's detection strategies use, the share
+    /// collected, as 0-4. Nil for every technique while the team has
+    /// recorded none, and for techniques no strategy covers.
+    private func derivedVisibility(domain: String) throws -> [String: Int] {
+        guard try db.prepare("SELECT 1 FROM collected_data_components LIMIT 1").first({ _ in true }) != nil else { return [:] }
+        var out: [String: Int] = [:]
+        for (id, used, collected) in try db.prepare(
+            """
+            SELECT l.technique_id, count(DISTINCT l.data_component_id), count(DISTINCT c.data_component_id)
+            FROM detection_links l LEFT JOIN collected_data_components c ON c.data_component_id = l.data_component_id
+            WHERE l.domain = ? GROUP BY l.technique_id
+            """
+        ).bind(.text(domain)).rows({ ($0.text(0), $0.int(1), $0.int(2)) }) where used > 0 {
+            out[id] = Int((4 * Double(collected) / Double(used)).rounded())
+        }
+        return out
+    }
+
     func scoreRows(_ scope: ScoreScope, domain: String, now: Date) throws -> [ScoreRow] {
         // Techniques of the scope, as a condition on a technique id column.
         let (condition, scopeValues): (String, [SQLValue]) = {
@@ -104,6 +154,7 @@ struct SQLScoreRepository<DB: SQLDatabase>: ScoreRepository {
             fresh[id] = value
         }
         let tactics = try tacticsByTechnique(scope, domain: domain)
+        let derived = try derivedVisibility(domain: domain)
         return try db.prepare(
             """
             SELECT t.id, t.name, t.is_subtechnique, s.status, v.level
@@ -121,7 +172,9 @@ struct SQLScoreRepository<DB: SQLDatabase>: ScoreRepository {
             let evidence = TechniqueEvidence(
                 techniqueID: id, procedures: prevented + detected + logged + missed, prevented: prevented,
                 detected: detected, logged: logged, missed: missed, freshness: fresh[id] ?? 0,
-                visibility: row.optionalInt(4).map { Int($0) }, visibilitySource: row.isNull(4) ? nil : .manual)
+                // Set by hand wins over derived.
+                visibility: row.optionalInt(4).map { Int($0) } ?? derived[id],
+                visibilitySource: !row.isNull(4) ? .manual : derived[id] != nil ? .derived : nil)
             return ScoreRow(
                 techniqueID: id, name: row.text(1), isSubtechnique: row.bool(2), tactics: tactics[id] ?? [],
                 status: row.optionalText(3).flatMap(TechniqueStatus.init(rawValue:)) ?? .untested, evidence: evidence)
