@@ -95,7 +95,8 @@ import Testing
         #expect(covered["score"] as? Double == 45)
         #expect(covered["tactic"] as? String == "inhibit-response-function")
         #expect((covered["comment"] as? String)?.hasPrefix("detected, score 45.0") == true)
-        #expect((covered["color"] as? String) == nil, "Navigator colours by score and gradient")
+        // 45 on the red-amber-green gradient: between red and amber.
+        #expect((covered["color"] as? String)?.hasPrefix("#ff") == true)
 
         let detection = try viewer.call("layer.export", ["kind": "detection", "filters": ["domain": Self.ics]])
         #expect(try entry(detection, "T0803")?["score"] as? Double == 100)
@@ -109,6 +110,7 @@ import Testing
         let changed = try #require(try json(diff)["techniques"] as? [[String: Any]])
         #expect(changed.map { $0["techniqueID"] as? String } == ["T0803"])
         #expect(changed.first?["score"] as? Double == 45)
+        #expect(changed.first?["color"] as? String != nil)
         #expect(((try json(diff)["gradient"] as? [String: Any])?["minValue"] as? Double) == -100)
     }
 

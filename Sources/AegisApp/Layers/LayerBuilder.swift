@@ -76,8 +76,15 @@ enum LayerBuilder {
                 }
             }
         }
+        // Each scored entry carries its gradient colour too, so the file
+        // reads the same in tools that do not apply the gradient.
+        let colored = entries.map { entry -> NavigatorLayer.Technique in
+            var entry = entry
+            if let score = entry.score { entry.color = NavigatorLayer.color(forScore: score, gradient: gradient) }
+            return entry
+        }
         return NavigatorLayer(
-            name: name, description: description, domain: domain, attackVersion: attackVersion, techniques: entries,
+            name: name, description: description, domain: domain, attackVersion: attackVersion, techniques: colored,
             gradient: gradient, legendItems: legend, metadata: metadata, sorting: .scoreDescending)
     }
 
