@@ -56,7 +56,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "aegisctl", dependencies: [
-            "AegisClient", "AegisStore",
+            "AegisClient", "AegisStore", "AegisDomain",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "aegis-bench", dependencies: [
@@ -75,7 +75,10 @@ let package = Package(
             "AegisServer", "AegisClient", "AegisWire", "ZeroMQ", "AegisStore", "AegisTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "AegisCLITests", dependencies: ["AegisTestSupport", "AegisClient", "AegisWire"]),
+        // Drives the built executables; `aegisctl` is also imported for its pure helpers.
+        .testTarget(name: "AegisCLITests", dependencies: [
+            "AegisTestSupport", "AegisClient", "AegisWire", "AegisDomain", "aegisctl",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

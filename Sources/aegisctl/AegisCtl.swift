@@ -21,6 +21,7 @@ struct AegisCtl: ParsableCommand {
             APIKeyCommand.self, CatalogCommand.self, TechniqueCommand.self, TacticCommand.self, ActorCommand.self,
             MitigationCommand.self, TemplateCommand.self, TestCommand.self, EvidenceCommand.self, Audit.self,
             NotificationsCommand.self, EventsCommand.self, StoreCommand.self, ScoreCommand.self,
+            SnapshotCommand.self, LayerCommand.self, ReportCommand.self, MetricsCommand.self, ComplianceCommand.self,
         ])
 }
 

@@ -30,6 +30,7 @@ from .errors import (
     error_from_reply,
 )
 from .events import Event, Replay, Subscriber
+from .files import Layer
 from .upload import UploadProgress
 
 __version__ = "0.1.0"
@@ -52,6 +53,7 @@ __all__ = [
     "InvalidArgument",
     "InvalidRequest",
     "InvalidTransition",
+    "Layer",
     "NotFound",
     "PermissionDenied",
     "ProtocolError",

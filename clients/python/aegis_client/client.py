@@ -7,7 +7,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from datetime import datetime
+from typing import IO, Any
 
 import zmq
 
@@ -15,6 +16,7 @@ from . import codec
 from .config import DEFAULT_RPC_ENDPOINT, resolve_api_key, resolve_rpc_endpoint
 from .errors import AegisTimeout, ProtocolError, error_from_reply
 from .events import Event, Replay
+from .files import Content, Layer, read_content, write_text
 from .upload import UploadProgress, import_catalog
 
 __all__ = ["PROTOCOL_VERSION", "Client"]
@@ -261,6 +263,133 @@ class Client:
         if note is not None:
             params["note"] = note
         return self.request("visibility.set", params)
+
+    # Snapshots (protocol/SPEC.md §8.14)
+
+    def create_snapshot(self, name: str | None = None, domain: str | None = None) -> Any:
+        """Keep the domain's coverage now (``snapshot.create``, leads); ``name`` defaults to the date."""
+        return self.request("snapshot.create", _given(name=name, domain=domain))
+
+    def snapshots(self, limit: int | None = None) -> Iterator[Any]:
+        """Every snapshot, newest first (``snapshot.list``); ``limit`` is the page size."""
+        return self.paginate("snapshot.list", limit=limit)
+
+    def snapshot(self, snapshot_id: str) -> Any:
+        """A snapshot and its techniques' scores (``snapshot.get``): ``{snapshot, techniques}``."""
+        return self.request("snapshot.get", {"id": snapshot_id})
+
+    def snapshot_diff(self, from_id: str, to_id: str | None = None) -> Any:
+        """What improved and regressed from one snapshot to another, or to now (``snapshot.diff``)."""
+        return self.request("snapshot.diff", _given(**{"from": from_id, "to": to_id}))
+
+    # Navigator layers
+
+    def export_layer(self, kind: str, *, name: str | None = None, **filters: Any) -> Layer:
+        """A Navigator layer (``layer.export``): ``coverage``, ``actor``, ``detection`` or ``snapshot_diff``.
+
+        ``filters``: ``domain``, ``tactic``, ``actor``, ``from_`` (wire name
+        ``from``), ``to``, ``platforms``. Returns the layer parsed, with the
+        file as sent in ``.text``.
+        """
+        if "from_" in filters:
+            filters["from"] = filters.pop("from_")
+        given = _given(**filters)
+        params = _given(kind=kind, name=name)
+        if given:
+            params["filters"] = given
+        return Layer(self.request("layer.export", params))
+
+    def import_layer(self, content: Content, domain: str | None = None) -> Any:
+        """Read a layer and report what it holds (``layer.import``); a path-like is read here."""
+        return self.request("layer.import", _given(content=read_content(content), domain=domain))
+
+    def compare_layer(self, content: Content, domain: str | None = None) -> Any:
+        """What a layer covers that our coverage does not (``layer.compare``): counts and ``gaps``."""
+        return self.request(
+            "layer.compare", _given(content=read_content(content), against="coverage", domain=domain))
+
+    # Reports and metrics
+
+    def report_coverage(self, domain: str | None = None) -> Any:
+        """Per tactic and technique: status, score, tests and outcomes (``report.coverage``)."""
+        return self.request("report.coverage", _given(domain=domain))
+
+    def report_test_results(
+        self, since: datetime | None = None, until: datetime | None = None, group_by: str | None = None,
+        domain: str | None = None,
+    ) -> Any:
+        """Test results by ``technique`` (default), ``tactic``, ``month``, ``state`` or ``platform``."""
+        return self.request(
+            "report.test_results", _given(since=since, until=until, group_by=group_by, domain=domain))
+
+    def report_remediation(self, include_done: bool = False, limit: int | None = None) -> Iterator[Any]:
+        """Missed and logged-only results to fix (``report.remediation``), following the cursor."""
+        return self.paginate("report.remediation", limit=limit, **_given(include_done=include_done or None))
+
+    def export_report(self, report: str, file: IO[Any], **params: Any) -> int:
+        """Stream ``report.export`` as CSV into ``file``, chunk by chunk; returns the rows written.
+
+        ``report``: ``tests``, ``coverage``, ``test_results``, ``remediation``
+        or ``metrics``; ``params``: ``domain``, ``since``, ``until``,
+        ``group_by``, ``include_done``. ``file`` is a binary file (UTF-8 is
+        written) or a text file (open it with ``newline=""``: lines end CRLF).
+        """
+        query = _given(report=report, format="csv", **params)
+        rows = 0
+        while True:
+            chunk = self.request("report.export", query)
+            if not isinstance(chunk, Mapping) or not isinstance(chunk.get("data"), str):
+                raise ProtocolError("report.export did not return {data, rows, next_cursor}")
+            write_text(file, chunk["data"])
+            rows += int(chunk.get("rows") or 0)
+            cursor = chunk.get("next_cursor")
+            if not cursor:
+                return rows
+            query["cursor"] = cursor
+
+    def metrics_operational(
+        self, since: datetime | None = None, until: datetime | None = None, group_by: str | None = None,
+        domain: str | None = None,
+    ) -> Any:
+        """Detection rate, MTTD and MTTR by ``month`` (default), ``tactic`` or ``team``."""
+        return self.request(
+            "metrics.operational", _given(since=since, until=until, group_by=group_by, domain=domain))
+
+    # Compliance frameworks
+
+    def import_compliance_framework(
+        self, content: Content, format: str, *, framework: str | None = None, name: str | None = None,
+        version: str | None = None,
+    ) -> Any:
+        """Import a framework (``compliance.framework.import``, leads), replacing one with the same id.
+
+        ``format``: ``mappings_explorer`` or ``csv`` (which needs ``framework``,
+        the id). A path-like ``content`` is read here.
+        """
+        return self.request(
+            "compliance.framework.import",
+            _given(format=format, content=read_content(content), framework=framework, name=name, version=version),
+        )
+
+    def compliance_frameworks(self) -> list[Any]:
+        """The imported frameworks (``compliance.framework.list``)."""
+        result = self.request("compliance.framework.list")
+        if not isinstance(result, Mapping) or not isinstance(result.get("items"), list):
+            raise ProtocolError("compliance.framework.list did not return {items}")
+        return result["items"]
+
+    def compliance_gap(self, framework: str, csv: bool = False, domain: str | None = None) -> Any:
+        """A framework's controls against our coverage, gaps first (``compliance.gap``).
+
+        With ``csv=True``, the same report as CSV text.
+        """
+        params = _given(framework=framework, domain=domain, format="csv" if csv else None)
+        result = self.request("compliance.gap", params)
+        if csv:
+            if not isinstance(result, Mapping) or not isinstance(result.get("data"), str):
+                raise ProtocolError("compliance.gap did not return {format, data}")
+            return result["data"]
+        return result
 
 
 def _given(**params: Any) -> dict[str, Any]:
