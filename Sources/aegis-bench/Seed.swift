@@ -8,8 +8,13 @@ import Foundation
 enum Seed {
     /// Adds `count` validated tests spread over every enterprise technique,
     /// with outcomes cycling through missed, logged, detected, prevented and
-    /// validation dates spread over the last 400 days. Returns the seconds taken.
-    static func tests(_ count: Int, storePath: String, domain: String = "enterprise-attack") throws -> Double {
+    /// validation dates spread over the last 400 days. With `varied`, each
+    /// technique gets a maturity of its own instead (a fifth untested, the
+    /// rest mostly missed, logged, detected or prevented), for sample
+    /// pictures. Returns the seconds taken.
+    static func tests(_ count: Int, storePath: String, domain: String = "enterprise-attack", varied: Bool = false) throws
+        -> Double
+    {
         let started = Date()
         let store = try SQLiteStore(path: storePath)
         defer { store.close() }
@@ -25,6 +30,11 @@ enum Seed {
             after = page.nextKey
         } while after != nil
         guard !techniques.isEmpty else { throw BenchError("no \(domain) techniques to seed tests for") }
+        // A stable maturity per technique, 0-4 (FNV-1a of its id).
+        func maturity(_ id: String) -> Int {
+            Int(id.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 } % 5)
+        }
+        if varied { techniques = techniques.filter { maturity($0) > 0 } }
         let outcomes: [TestOutcome] = [.missed, .logged, .detected, .prevented]
         let now = Date()
         let batch = 10_000
@@ -38,7 +48,10 @@ enum Seed {
                     var test = TestCase(
                         id: String(format: "tst_seed%010d", i), techniqueID: technique, name: "seeded \(i)",
                         blind: false, createdAt: created, createdBy: "bench")
-                    let outcome = outcomes[(i / techniques.count) % outcomes.count]
+                    let outcome =
+                        varied
+                        ? outcomes[max(0, min(3, maturity(technique) - 1 - (i % 4 == 0 ? 1 : 0)))]
+                        : outcomes[(i / techniques.count) % outcomes.count]
                     test.state = .validated
                     test.version = 9
                     test.outcome = outcome

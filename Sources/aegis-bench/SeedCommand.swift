@@ -10,6 +10,7 @@ struct SeedCommand: ParsableCommand {
     @Option var attackData: String
     @Option(help: "The data directory to create (must not exist).") var dataDir: String
     @Option var tests = 100_000
+    @Flag(help: "A maturity per technique (some untested), for sample pictures.") var varied = false
 
     func run() throws {
         let dir = URL(fileURLWithPath: dataDir)
@@ -19,7 +20,7 @@ struct SeedCommand: ParsableCommand {
             attackData: attackData)
         _ = try daemon.adminKey()
         daemon.stop()
-        let seconds = try Seed.tests(tests, storePath: dir.appendingPathComponent("aegis.sqlite").path)
+        let seconds = try Seed.tests(tests, storePath: dir.appendingPathComponent("aegis.sqlite").path, varied: varied)
         print(String(format: "%d validated tests in %.1f s; admin key in %@/admin.key", tests, seconds, dataDir))
     }
 }
