@@ -88,6 +88,8 @@ import Testing
         #expect(refused(["format": "mappings_explorer", "content": "not json"]) == "INVALID_ARGUMENT")
         #expect(refused(["format": "mappings_explorer", "content": "{\"metadata\": {}}"]) == "INVALID_ARGUMENT")
         #expect(refused(["format": "xlsx", "content": "a"]) == "INVALID_ARGUMENT")
+        let longType = "control_id,technique_id,mapping_type\nA,T0803," + String(repeating: "m", count: 3_000) + "\n"
+        #expect(refused(["format": "csv", "content": .string(longType), "framework": "long"]) == "INVALID_ARGUMENT")
         #expect(code { try team["viewer1"].call("compliance.framework.import", ["format": "csv", "content": .string(csv), "framework": "v"]) } == "PERMISSION_DENIED")
         #expect(code { try team["viewer1"].call("compliance.gap", ["framework": "nowhere"]) } == "NOT_FOUND")
         #expect(code { try team["viewer1"].call("compliance.gap", ["framework": "../etc"]) } == "INVALID_ARGUMENT")

@@ -140,6 +140,7 @@ import Testing
         #expect(code { try client.call("layer.compare", ["content": unknown, "against": "threats"]) } == "INVALID_ARGUMENT")
 
         #expect(code { try client.call("layer.export", ["kind": "heat"]) } == "INVALID_ARGUMENT")
+        #expect(code { try client.call("layer.export", ["kind": "coverage", "filters": ["tactic": "TA0107", "domain": "enterprise-attack"]]) } == "INVALID_ARGUMENT")
         #expect(code { try client.call("layer.export", ["kind": "actor"]) } == "INVALID_ARGUMENT")
         #expect(code { try client.call("layer.export", ["kind": "actor", "filters": ["actor": "G9999"]]) } == "NOT_FOUND")
         #expect(code { try client.call("layer.export", ["kind": "snapshot_diff"]) } == "INVALID_ARGUMENT")

@@ -1,4 +1,5 @@
 import AegisClient
+import AegisTestSupport
 import AegisWire
 import Foundation
 import Testing
@@ -153,5 +154,53 @@ import Testing
         let first = try viewer.call("report.export", ["report": "coverage", "domain": Self.ics])
         #expect(first["next_cursor"] == .nil)
         #expect(code { try viewer.call("report.remediation", ["limit": 0]) } == "INVALID_ARGUMENT")
+        // Dates a 64-bit microsecond count cannot hold are refused, not a crash.
+        let far = Date(timeIntervalSince1970: 1e13)
+        #expect(code { try viewer.call("report.test_results", ["since": .timestamp(far)]) } == "INVALID_ARGUMENT")
+        #expect(code { try viewer.call("metrics.operational", ["until": .timestamp(far)]) } == "INVALID_ARGUMENT")
+        #expect(code { try viewer.call("report.export", ["report": "metrics", "since": .timestamp(far)]) } == "INVALID_ARGUMENT")
+        #expect(try team.admin.call("system.ping")["pong"] == true)
+    }
+
+    /// A blind test red has not submitted gives away neither its name nor
+    /// its platform, in exports or in platform groups.
+    @Test func blindTestsKeepTheirPlatformToThemselves() throws {
+        let team = try Team()
+        let test = try team["redop"].call(
+            "test.create",
+            ["technique_id": "T0803", "name": "Quiet one", "platform": "Siemens S7", "blind": true])
+        #expect(test["blind"] == true)
+        let groups = try team["blueanalyst"].call("report.test_results", ["group_by": "platform"])
+        #expect(groups["rows"]?.arrayValue?.map { $0["key"] } == [""])
+        let chunk = try team["blueanalyst"].call("report.export", ["report": "tests"])
+        let text = chunk["data"]?.stringValue ?? ""
+        #expect(!text.contains("Siemens") && !text.contains("Quiet one"))
+        let red = try team["redop"].call("report.export", ["report": "tests"])
+        #expect(red["data"]?.stringValue?.contains("Siemens S7") == true)
+    }
+
+    /// Chunks stop at half a frame, whatever the rows hold, so a small
+    /// frame limit never strands an export.
+    @Test func exportChunksFitTheFrameLimit() throws {
+        let daemon = try TestDaemon(maxFrameBytes: 128 << 10, attackData: TestData.icsBundle)
+        let team = try Team(daemon: daemon, importingCatalog: false)
+        let long = String(repeating: "é", count: 190)
+        for i in 0..<400 {
+            _ = try team["redop"].call(
+                "test.create", ["technique_id": "T0803", "name": .string("\(i) \(long)"), "blind": false])
+        }
+        var rows = 0, chunks = 0
+        var cursor: MessagePackValue = .nil
+        repeat {
+            var params: MessagePackMap = ["report": "tests"]
+            if cursor != .nil { params.append(key: "cursor", value: cursor) }
+            let chunk = try team.admin.call("report.export", params)
+            #expect((chunk["data"]?.stringValue?.utf8.count ?? 0) <= 128 << 10)
+            rows += Int(chunk["rows"]?.intValue ?? 0)
+            chunks += 1
+            cursor = chunk["next_cursor"] ?? .nil
+        } while cursor != .nil && chunks < 100
+        #expect(rows == 400)
+        #expect(chunks > 2)
     }
 }

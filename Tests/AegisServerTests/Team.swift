@@ -11,10 +11,11 @@ final class Team: @unchecked Sendable {
     var ids: [String: String] = [:]
     static let password = "Correct-Horse-42!"
 
-    init(daemon: TestDaemon? = nil) throws {
+    /// `importingCatalog: false` for a daemon that imported it at start.
+    init(daemon: TestDaemon? = nil, importingCatalog: Bool = true) throws {
         self.daemon = try daemon ?? TestDaemon()
         admin = try self.daemon.client()
-        _ = try admin.call("catalog.import", ["files": .array([try SharedDaemon.icsFile()])])
+        if importingCatalog { _ = try admin.call("catalog.import", ["files": .array([try SharedDaemon.icsFile()])]) }
         for (name, role) in [
             ("redlead", "red_lead"), ("redop", "red_operator"), ("bluelead", "blue_lead"),
             ("blueanalyst", "blue_analyst"), ("viewer1", "viewer"),

@@ -50,6 +50,7 @@ public struct ComplianceService {
         }
         let now = env.clock.now()
         let f = parsed.framework
+        try Self.checkSizes(f)
         let replaced = try context.session.write { repos in
             let replaced = try repos.compliance.replace(f, at: now, by: context.actorID)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
@@ -72,6 +73,26 @@ public struct ComplianceService {
                 importedBy: context.actorID),
             replaced: replaced, unknownTechniqueIDs: parsed.unknownTechniqueIDs,
             invalidTechniqueIDs: parsed.invalidTechniqueIDs, skippedObjects: parsed.skippedObjects)
+    }
+
+    /// Longest texts stored (longer ones are refused, on both stores alike).
+    static let maxNameLength = 1_000
+    static let maxGroupLength = 200
+    static let maxMappingTypeLength = 64
+
+    static func checkSizes(_ f: ComplianceFramework) throws(AegisError) {
+        if f.name.count > 200 || f.version.count > 100 {
+            throw AegisError.invalidArgument("content", "the framework's name or version is too long")
+        }
+        for control in f.controls {
+            guard control.name.count <= maxNameLength, (control.group ?? "").count <= maxGroupLength else {
+                throw AegisError.invalidArgument(
+                    "content", "control \(control.id.prefix(64)): its name or group is too long (at most \(maxNameLength) and \(maxGroupLength) characters)")
+            }
+        }
+        for mapping in f.mappings where (mapping.mappingType ?? "").count > maxMappingTypeLength {
+            throw AegisError.invalidArgument("content", "a mapping type is longer than \(maxMappingTypeLength) characters")
+        }
     }
 
     public func list() throws -> [ComplianceFrameworkSummary] {

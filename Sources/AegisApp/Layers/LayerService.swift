@@ -61,6 +61,9 @@ public struct LayerService {
             if let tactic = filters.tactic {
                 let id = try AttackID.tactic(tactic, field: "filters.tactic")
                 guard let found = try repos.catalog.tactic(id: id) else { throw AegisError.notFound("tactic", id) }
+                if filters.domain != nil, found.domain != domain {
+                    throw AegisError.invalidArgument("filters.domain", "tactic \(id) is in \(found.domain)")
+                }
                 domain = found.domain
                 scope = .tactic(found.shortname)
                 onlyTactic = found.shortname

@@ -43,9 +43,15 @@ extension ReportService {
             let rows = try context.session.read { try $0.reports.exportRows(after: after, limit: Self.exportChunkRows) }
             let blind = context.principal?.seesBlindTestsBlind ?? true
             var data = after == nil ? CSVWriter.line(Self.testColumns) : ""
-            for row in rows { data += CSVWriter.line(Self.cells(row, hideName: blind && row.blind && !row.redSubmitted)) }
-            let next = rows.count == Self.exportChunkRows ? Cursor.encode(rows.last?.id) : nil
-            return ExportChunk(report: report.rawValue, data: data, rows: rows.count, nextCursor: next)
+            // At most `exportChunkRows`, and stopping at half a frame.
+            var written = 0
+            for row in rows where data.utf8.count < env.limits.chunkBytes {
+                data += CSVWriter.line(Self.cells(row, hideName: blind && row.blind && !row.redSubmitted))
+                written += 1
+            }
+            let more = written < rows.count || rows.count == Self.exportChunkRows
+            let next = more ? Cursor.encode(rows.prefix(written).last?.id) : nil
+            return ExportChunk(report: report.rawValue, data: data, rows: written, nextCursor: next)
         case .remediation:
             let page = try context.session.read { repos in
                 try repos.reports.remediation(
@@ -118,7 +124,7 @@ extension ReportService {
 
     static func cells(_ r: TestExportRow, hideName: Bool) -> [String] {
         [
-            r.id, r.techniqueID, hideName ? "" : r.name, r.state, r.outcome ?? "", r.platform, time(r.createdAt),
+            r.id, r.techniqueID, hideName ? "" : r.name, r.state, r.outcome ?? "", hideName ? "" : r.platform, time(r.createdAt),
             time(r.attackStartedAt), time(r.detectedAt), time(r.validatedAt), r.remediationOwner ?? "",
             time(r.remediationDueAt), time(r.remediatedAt),
         ]

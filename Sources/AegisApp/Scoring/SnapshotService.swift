@@ -19,18 +19,21 @@ public struct SnapshotService {
         let name = try Validate.optionalText(name, field: "name", max: 200)
         let now = env.clock.now()
         let id = env.crypto.newID(prefix: "snp_")
-        return try context.session.write { repos in
+        // Scored in a read (the writer is not held for it), kept in a write.
+        let (snapshot, techniques) = try context.session.read { repos in
             let scores = try CoverageScores(repos, .all, domain: domain, now: now)
             let group = scores.group
             let snapshot = Snapshot(
                 id: id, name: name ?? Self.dayFormat(now), domain: domain, createdAt: now, createdBy: context.actorID,
                 weightsVersion: scores.weights.version, score: group.score, techniques: group.techniques,
                 statuses: group.statuses, tactics: scores.tacticScores(try repos.catalog.tactics(domain: domain)))
-            try repos.snapshots.insert(
-                snapshot,
-                techniques: scores.scored.map {
-                    TechniqueScoreLine(techniqueID: $0.entry.id, name: $0.entry.name, status: $0.entry.status, score: $0.entry.score)
-                })
+            let techniques = scores.scored.map {
+                TechniqueScoreLine(techniqueID: $0.entry.id, name: $0.entry.name, status: $0.entry.status, score: $0.entry.score)
+            }
+            return (snapshot, techniques)
+        }
+        return try context.session.write { repos in
+            try repos.snapshots.insert(snapshot, techniques: techniques)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "snapshot.create", "snapshot", id, changes: ["name": .string(snapshot.name), "domain": .string(domain)],
                 event: "snapshot.created",

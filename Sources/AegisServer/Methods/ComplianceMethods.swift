@@ -11,12 +11,10 @@ enum ComplianceMethods {
         }.allocatingHeavily(),
         .method("compliance.framework.list") { scope in Items(items: try service(scope).list()) }.cachedUntilNextCommit(),
         .method("compliance.gap", GapParams.self) { p, scope in
+            let format = p.format ?? "json"
+            guard format == "json" || format == "csv" else { throw AegisError.invalidArgument("format", "must be json or csv") }
             let report = try service(scope).gap(framework: p.framework, domain: p.domain)
-            switch p.format ?? "json" {
-            case "json": return GapResult.report(report)
-            case "csv": return GapResult.csv(CSVText(data: report.csvText))
-            default: throw AegisError.invalidArgument("format", "must be json or csv")
-            }
+            return format == "csv" ? GapResult.csv(CSVText(data: report.csvText)) : GapResult.report(report)
         }.cachedUntilNextCommit(maxAge: ScoreMethods.maxAge),
     ]
 

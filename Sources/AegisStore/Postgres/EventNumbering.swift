@@ -28,6 +28,9 @@ enum EventNumbering {
                 if round.count < batch { return numbered }
             } catch {
                 connection.rollback()
+                // Rounds already committed are handed on; the rest wait
+                // for the listener's poll.
+                if !numbered.isEmpty { return numbered }
                 throw error
             }
         }

@@ -148,6 +148,9 @@ final class PostgresConnection: SQLDatabase {
     /// is waited for, in one round trip (libpq's pipeline mode).
     private var queued: [QueuedStatement] = []
 
+    /// Whether statements with parameters (writes) wait in the queue.
+    var hasQueuedWrites: Bool { queued.contains { !$0.isText } }
+
     /// Queues `sql` (no parameters, no rows) to go with the next statement.
     /// An error it meets is thrown by that statement.
     func executeLater(_ sql: String) {
@@ -216,11 +219,14 @@ final class PostgresConnection: SQLDatabase {
         guard PQenterPipelineMode(handle) == 1 else {
             throw PostgresError(sqlState: nil, detail: Self.message(PQerrorMessage(handle)), connectionLost: !isConnected)
         }
-        defer { PQexitPipelineMode(handle) }
+        // A pipeline left half read cannot be used again: the next use
+        // reconnects.
+        defer { if PQexitPipelineMode(handle) != 1 { broken = true } }
         var sent = true
         for statement in statements where sent { sent = statement.send(on: handle) }
         sent = sent && PQpipelineSync(handle) == 1
         guard sent else {
+            broken = true
             throw PostgresError(sqlState: "08006", detail: Self.message(PQerrorMessage(handle)), connectionLost: true)
         }
         // One result per statement (each followed by nil), then the sync.
@@ -229,6 +235,7 @@ final class PostgresConnection: SQLDatabase {
         results.reserveCapacity(statements.count)
         for _ in statements {
             guard let result = PQgetResult(handle) else {
+                broken = true
                 throw PostgresError(sqlState: "08006", detail: Self.message(PQerrorMessage(handle)), connectionLost: true)
             }
             while let extra = PQgetResult(handle) { PQclear(extra) }

@@ -38,7 +38,9 @@ struct SQLReportRepository<DB: SQLDatabase>: ReportRepository {
         case .tactic: key = "x.shortname"
         case .month: key = db.dialect.month(ofMicros: Self.when)
         case .state: key = "t.state"
-        case .platform: key = "t.platform"
+        // A blind test red has not submitted keeps its platform to itself,
+        // for everyone alike (the answer is cached for all callers).
+        case .platform: key = "CASE WHEN t.blind = 1 AND t.red_submitted_at IS NULL THEN '' ELSE t.platform END"
         }
         let (from, filter) = scope(period, byTactic: groupBy == .tactic)
         let domain: [SQLValue] = groupBy == .tactic ? [.text(period.domain)] : []
@@ -113,6 +115,7 @@ struct SQLReportRepository<DB: SQLDatabase>: ReportRepository {
                 t.remediated_at, \(due)
             FROM procedure_coverage pc
             JOIN tests t ON t.procedure_id = pc.procedure_id AND t.state = 'validated' AND t.validated_at = pc.validated_at
+                AND t.outcome = pc.outcome AND (t.red_outcome IS NULL OR t.red_outcome != 'failed')
             \(filter.clause)
             ORDER BY \(due), t.id LIMIT ?
             """

@@ -3,7 +3,13 @@ import Foundation
 /// Timestamps are stored as microseconds since 1970 (UTC), the same in
 /// SQLite and PostgreSQL.
 enum StoreTime {
-    static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+    /// Clamped to what 64-bit microseconds hold (about ±292,000 years), so
+    /// no date a client sends can trap the conversion.
+    static func micros(_ date: Date) -> Int64 {
+        let value = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        guard value.isFinite else { return 0 }
+        return Int64(max(-9.2e18, min(9.2e18, value)))
+    }
     static func date(_ micros: Int64) -> Date { Date(timeIntervalSince1970: Double(micros) / 1_000_000) }
     static func value(_ date: Date?) -> SQLValue { date.map { .int(micros($0)) } ?? .null }
 }

@@ -186,9 +186,14 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
             do {
                 try connection.executeLater("SAVEPOINT u\(index)")
                 try job.execute(SQLRepositories(db: connection, appended: recorder))
-                // Sent now, with the unit's queued writes: an error they
-                // meet belongs to this unit, not to the next.
-                try connection.execute("RELEASE u\(index)")
+                // With queued writes, sent now: an error they meet belongs
+                // to this unit, not to the next. Otherwise it goes with the
+                // next unit's first statement.
+                if connection.hasQueuedWrites {
+                    try connection.execute("RELEASE u\(index)")
+                } else {
+                    try connection.executeLater("RELEASE u\(index)")
+                }
                 events += recorder.events
             } catch {
                 job.error = error

@@ -53,6 +53,8 @@ protocol SQLDatabase: AnyObject {
     /// Runs `sql` (no parameters, no rows), or queues it to go with the
     /// next statement in one round trip; an error then surfaces there.
     func executeLater(_ sql: String) throws
+    /// Whether writes queued with `runLater` wait to be sent (never on SQLite).
+    var hasQueuedWrites: Bool { get }
     /// Ends the open transaction, if any; best effort, never throws.
     func rollback()
     /// Commits the open transaction; throws if it was rolled back instead.

@@ -64,6 +64,7 @@ final class SQLiteConnection: SQLDatabase {
 
     /// In-process: nothing to save by waiting.
     func executeLater(_ sql: String) throws { try prepare(sql).run() }
+    var hasQueuedWrites: Bool { false }
 
     func commit() throws { try prepare("COMMIT").run() }
 
