@@ -14,10 +14,7 @@ extension NavigatorLayer {
             range.isFinite, range > 0
         else { return nil }
         let clamped = Swift.min(Swift.max(score, low), high)
-        let position = (clamped - low) / range * Double(stops.count - 1)
-        let index = Swift.min(Swift.max(Int(position.rounded(.down)), 0), stops.count - 2)
-        let fraction = Swift.min(Swift.max(position - Double(index), 0), 1)
-        return stops[index].mixed(with: stops[index + 1], fraction: fraction).hex
+        return HexColor.along(stops, at: (clamped - low) / range).hex
     }
 }
 
@@ -45,6 +42,15 @@ struct HexColor: Equatable {
         }
         guard channels.count >= 3 else { return nil }
         self.init(red: channels[0], green: channels[1], blue: channels[2])
+    }
+
+    /// The colour at `fraction` (0-1, clamped) of the way along `stops`
+    /// (at least two), spaced evenly, mixed linearly between neighbours.
+    static func along(_ stops: [HexColor], at fraction: Double) -> HexColor {
+        guard stops.count >= 2 else { return stops.first ?? HexColor(red: 0, green: 0, blue: 0) }
+        let position = Swift.min(Swift.max(fraction, 0), 1) * Double(stops.count - 1)
+        let index = Swift.min(Swift.max(Int(position.rounded(.down)), 0), stops.count - 2)
+        return stops[index].mixed(with: stops[index + 1], fraction: Swift.min(Swift.max(position - Double(index), 0), 1))
     }
 
     /// True for `#rrggbb` and `#rrggbbaa`.

@@ -23,9 +23,7 @@ public enum HeatmapPalette {
     /// gives `notScoredColor`.
     public static func color(forScore score: Double?) -> String {
         guard let value = HeatmapScore.clamped(score) else { return notScoredColor }
-        let position = value / 100 * Double(stops.count - 1)
-        let index = Swift.min(Int(position.rounded(.down)), stops.count - 2)
-        return stops[index].mixed(with: stops[index + 1], fraction: position - Double(index)).hex
+        return HexColor.along(stops, at: value / 100).hex
     }
 
     /// `darkText` or `lightText`, whichever contrasts more with `fill`

@@ -81,7 +81,24 @@ struct SQLSnapshotRepository<DB: SQLDatabase>: SnapshotRepository {
         ).bind(filter.values + [.int(page.limit + 1)]).rows(snapshot)
         let more = rows.count > page.limit
         rows = Array(rows.prefix(page.limit))
-        for index in rows.indices { rows[index].tactics = try tactics(rows[index].id) }
+        // Every listed snapshot's tactics in one query.
+        if !rows.isEmpty {
+            var byID: [String: [TacticScore]] = [:]
+            for (id, tactic) in try db.prepare(
+                """
+                SELECT snapshot_id, tactic_id, shortname, name, position, score, techniques FROM snapshot_tactics
+                WHERE snapshot_id IN (\(Array(repeating: "?", count: rows.count).joined(separator: ", ")))
+                ORDER BY snapshot_id, position, tactic_id
+                """
+            ).bind(rows.map { .text($0.id) }).rows({ row in
+                (row.text(0), TacticScore(
+                    id: row.text(1), shortname: row.text(2), name: row.text(3), order: Int(row.int(4)), score: row.double(5),
+                    techniques: Int(row.int(6))))
+            }) {
+                byID[id, default: []].append(tactic)
+            }
+            for index in rows.indices { rows[index].tactics = byID[rows[index].id] ?? [] }
+        }
         return Page(items: rows, nextKey: more ? rows.last.map { TimeKey.make($0.createdAt, $0.id) } : nil)
     }
 
