@@ -99,3 +99,28 @@ import AegisTestSupport
         #expect(try EventNumbering.numberPending(on: connection, numberer: "me").isEmpty)
     }
 }
+
+extension PostgresPipelineTests {
+    /// A unit that queues a failing write and then throws before anything
+    /// is sent is rolled back alone; the others commit.
+    @Test func aUnitThatThrowsAfterAFailingQueuedWriteIsUndoneAlone() throws {
+        struct Boom: Error {}
+        let schema = try TestPostgres.createSchema()
+        let url = try TestPostgres.url(schema: schema)
+        try PostgresStore(url: url, writerCount: 1).close()
+        let connection = try PostgresConnection(url: url)
+        try connection.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v BIGINT CHECK (v >= 0))")
+        let writer = GroupCommitWriter<PostgresConnection>(connection: connection, beforeReply: { _ in }, afterCommit: { _ in })
+        let first = WriteJob<PostgresConnection> { repos in try repos.db.prepare("INSERT INTO t VALUES (?, ?)").bind(.text("a"), .int(1)).runLater() }
+        let throwing = WriteJob<PostgresConnection> { repos in
+            try repos.db.prepare("INSERT INTO t VALUES (?, ?)").bind(.text("b"), .int(-1)).runLater()
+            throw Boom()
+        }
+        let last = WriteJob<PostgresConnection> { repos in try repos.db.prepare("INSERT INTO t VALUES (?, ?)").bind(.text("c"), .int(3)).runLater() }
+        writer.run([first, throwing, last])
+        #expect(first.error == nil)
+        #expect(throwing.error is Boom)
+        #expect(last.error == nil)
+        #expect(try connection.prepare("SELECT k FROM t ORDER BY k").rows { $0.text(0) } == ["a", "c"])
+    }
+}

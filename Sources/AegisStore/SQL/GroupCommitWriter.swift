@@ -197,9 +197,13 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
                 events += recorder.events
             } catch {
                 job.error = error
-                let undone =
+                // On PostgreSQL a first ROLLBACK TO may go out in a pipeline
+                // that a queued write of this unit aborted; once that write
+                // has failed, the transaction accepts it.
+                let rolledBack =
                     (try? connection.prepare("ROLLBACK TO u\(index)").run()) != nil
-                    && (try? connection.prepare("RELEASE u\(index)").run()) != nil
+                    || (!connection.isAutocommit && (try? connection.prepare("ROLLBACK TO u\(index)").run()) != nil)
+                let undone = rolledBack && (try? connection.prepare("RELEASE u\(index)").run()) != nil
                 guard undone, !connection.isAutocommit else {
                     // SQLite rolled the whole transaction back (it may on
                     // FULL, IOERR or NOMEM), or this unit's writes could not
