@@ -22,6 +22,17 @@ enum ScoreDisplay {
         ("ID", "id", 10), ("SCORE", "score", 6), ("STATUS", "status", 12), ("NAME", "name", 60),
     ]
 
+    /// Calls a group score of one tactic or actor and shows it.
+    static func show(_ method: String, id: String, domain: String?, _ options: GlobalOptions) throws {
+        var params: MessagePackMap = ["id": .string(id)]
+        params.put("domain", domain)
+        try reportingFailures {
+            let result = try options.client().call(method, params)
+            if options.json { return Output.json(result) }
+            group(result, title: "\(Output.text(result["id"])) \(Output.text(result["name"]))")
+        }
+    }
+
     /// A group score: the headline, the components, then `lines` and the weakest.
     static func group(_ result: MessagePackValue, title: String) {
         print("\(title): \(Output.text(result["score"])) / 100 over \(Output.text(result["techniques"])) techniques"
@@ -68,15 +79,7 @@ struct ScoreTactic: ParsableCommand {
     @Argument(help: "Tactic id, e.g. TA0002.") var id: String
     @Option(name: .long, help: "Domain (default: the tactic's).") var domain: String?
 
-    func run() throws {
-        var params: MessagePackMap = ["id": .string(id)]
-        params.put("domain", domain)
-        try reportingFailures {
-            let result = try options.client().call("score.tactic", params)
-            if options.json { return Output.json(result) }
-            ScoreDisplay.group(result, title: "\(Output.text(result["id"])) \(Output.text(result["name"]))")
-        }
-    }
+    func run() throws { try ScoreDisplay.show("score.tactic", id: id, domain: domain, options) }
 }
 
 struct ScoreActor: ParsableCommand {
@@ -86,15 +89,7 @@ struct ScoreActor: ParsableCommand {
     @Argument(help: "Group or campaign id, e.g. G0016.") var id: String
     @Option(name: .long, help: "Domain (default enterprise-attack).") var domain: String?
 
-    func run() throws {
-        var params: MessagePackMap = ["id": .string(id)]
-        params.put("domain", domain)
-        try reportingFailures {
-            let result = try options.client().call("score.actor", params)
-            if options.json { return Output.json(result) }
-            ScoreDisplay.group(result, title: "\(Output.text(result["id"])) \(Output.text(result["name"]))")
-        }
-    }
+    func run() throws { try ScoreDisplay.show("score.actor", id: id, domain: domain, options) }
 }
 
 struct ScoreTechnique: ParsableCommand {
