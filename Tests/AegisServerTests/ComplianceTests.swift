@@ -7,17 +7,6 @@ import Testing
 /// `compliance.*` over the wire: the CTID Mappings Explorer NIST 800-53
 /// file on the Enterprise catalog, and the simple CSV format.
 @Suite struct ComplianceTests {
-    func code(_ body: () throws -> MessagePackValue) -> String? {
-        do {
-            _ = try body()
-            return nil
-        } catch let error as AegisClientError {
-            return error.code
-        } catch {
-            return "\(error)"
-        }
-    }
-
     static var nist: URL { TestData.shared.appendingPathComponent("compliance/nist_800_53-rev5_attack-16.1-enterprise.json") }
 
     @Test func mappingsExplorerFrameworksImportListAndShowGaps() throws {

@@ -9,17 +9,6 @@ import Testing
 @Suite struct LayerTests {
     static let ics: MessagePackValue = "ics-attack"
 
-    func code(_ body: () throws -> MessagePackValue) -> String? {
-        do {
-            _ = try body()
-            return nil
-        } catch let error as AegisClientError {
-            return error.code
-        } catch {
-            return "\(error)"
-        }
-    }
-
     func json(_ result: MessagePackValue) throws -> [String: Any] {
         let text = try #require(result["content"]?.stringValue)
         return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

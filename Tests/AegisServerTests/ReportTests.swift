@@ -8,17 +8,6 @@ import Testing
 @Suite struct ReportTests {
     static let ics: MessagePackValue = "ics-attack"
 
-    func code(_ body: () throws -> MessagePackValue) -> String? {
-        do {
-            _ = try body()
-            return nil
-        } catch let error as AegisClientError {
-            return error.code
-        } catch {
-            return "\(error)"
-        }
-    }
-
     /// Two validated tests of T0803: one detected 300 s after the attack
     /// started, one missed, with its remediation owned, overdue, then done.
     func twoValidatedTests(_ team: Team) throws -> (detected: MessagePackValue, missed: MessagePackValue) {

@@ -9,17 +9,6 @@ import Testing
 @Suite struct ScoreTests {
     static let ics: MessagePackValue = "ics-attack"
 
-    func code(_ body: () throws -> MessagePackValue) -> String? {
-        do {
-            _ = try body()
-            return nil
-        } catch let error as AegisClientError {
-            return error.code
-        } catch {
-            return "\(error)"
-        }
-    }
-
     func components(_ result: MessagePackValue) -> [String: Double] {
         var out: [String: Double] = [:]
         for c in result["components"]?.arrayValue ?? [] {

@@ -7,17 +7,6 @@ import Testing
 @Suite struct SnapshotTests {
     static let ics: MessagePackValue = "ics-attack"
 
-    func code(_ body: () throws -> MessagePackValue) -> String? {
-        do {
-            _ = try body()
-            return nil
-        } catch let error as AegisClientError {
-            return error.code
-        } catch {
-            return "\(error)"
-        }
-    }
-
     @Test func snapshotsKeepCoverageAndDiffsShowWhatMoved() throws {
         let team = try Team()
         let lead = team["redlead"]

@@ -104,6 +104,12 @@ enum AccessMethods {
 /// `{id}`.
 struct IDParams: Decodable, Sendable { var id: String }
 
+/// `{domain}` (an ATT&CK domain, optional) for the analytics reads.
+struct DomainParams: Decodable, Sendable { var domain: String? }
+
+/// A whole list as `{items}` (lists too short to page).
+struct Items<Item: Encodable & Sendable>: Encodable, Sendable { var items: [Item] }
+
 /// `{id, version}` for mutations of versioned objects.
 struct VersionedIDParams: Decodable, Sendable {
     var id: String

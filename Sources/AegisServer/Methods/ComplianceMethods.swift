@@ -38,10 +38,6 @@ enum ComplianceMethods {
         var format: String?
     }
 
-    struct Items<Item: Encodable & Sendable>: Encodable, Sendable {
-        var items: [Item]
-    }
-
     struct CSVText: Encodable, Sendable {
         var format = "csv"
         var data: String

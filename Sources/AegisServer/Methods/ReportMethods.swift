@@ -28,10 +28,6 @@ enum ReportMethods {
         ReportService(env: scope.env, context: scope.context)
     }
 
-    struct DomainParams: Decodable, Sendable {
-        var domain: String?
-    }
-
     struct ResultsParams: Decodable, Sendable {
         var since: Date?
         var until: Date?

@@ -35,10 +35,6 @@ enum ScoreMethods {
         },
     ]
 
-    struct Items<Item: Encodable & Sendable>: Encodable, Sendable {
-        var items: [Item]
-    }
-
     struct CollectedParams: Decodable, Sendable {
         var ids: [String]
         var collected: Bool
@@ -61,10 +57,6 @@ enum ScoreMethods {
 
     struct ScopeParams: Decodable, Sendable {
         var id: String
-        var domain: String?
-    }
-
-    struct DomainParams: Decodable, Sendable {
         var domain: String?
     }
 
