@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // C libraries, each imported by exactly one wrapper target.
@@ -45,6 +46,7 @@ let package = Package(
         .target(name: "AegisServer", dependencies: [
             "AegisApp", "AegisStore", "AegisWire", "ZeroMQ", "CSodium",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "DequeModule", package: "swift-collections"),
         ]),
         // Synchronous RPC client used by aegisctl, plugins and the benchmark.
         .target(name: "AegisClient", dependencies: ["AegisWire", "ZeroMQ"]),
@@ -77,7 +79,7 @@ let package = Package(
         ]),
         // Drives the built executables; `aegisctl` is also imported for its pure helpers.
         .testTarget(name: "AegisCLITests", dependencies: [
-            "AegisTestSupport", "AegisClient", "AegisWire", "AegisDomain", "aegisctl",
+            "AegisTestSupport", "AegisClient", "AegisWire", "AegisDomain", "ZeroMQ", "aegisctl",
         ]),
     ],
     swiftLanguageModes: [.v6]

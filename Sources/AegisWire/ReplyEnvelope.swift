@@ -70,6 +70,48 @@ public struct ReplyEnvelope: Sendable, Equatable {
         ReplyEnvelope(id: id, outcome: .failure(error)).encoded()
     }
 
+    /// The id a reply body built here echoes (`{v: 1, id, ...}`), read
+    /// without decoding the rest: for replacing a reply the server cannot
+    /// send. Nil when the body does not start that way.
+    public static func echoedID(in reply: Data) -> MessagePackValue? {
+        let prefix: [UInt8] = [0x84, 0xa1, 0x76, 0x01, 0xa2, 0x69, 0x64]
+        guard reply.count > prefix.count, reply.prefix(prefix.count).elementsEqual(prefix) else { return nil }
+        let bytes = reply.dropFirst(prefix.count)
+        let start = bytes.startIndex
+        func unsigned(_ width: Int) -> UInt64? {
+            guard bytes.count > width else { return nil }
+            return bytes[(start + 1)..<(start + 1 + width)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        }
+        func string(_ lengthWidth: Int, fixed: Int? = nil) -> MessagePackValue? {
+            let header = 1 + lengthWidth
+            guard let length = fixed.map(UInt64.init) ?? unsigned(lengthWidth), UInt64(bytes.count - header) >= length else {
+                return nil
+            }
+            let text = bytes[(start + header)..<(start + header + Int(length))]
+            guard let decoded = String(validating: text, as: UTF8.self) else { return nil }
+            return .string(decoded)
+        }
+        let first = bytes[start]
+        switch first {
+        case 0x00...0x7f: return .int(Int64(first))
+        case 0xe0...0xff: return .int(Int64(Int8(bitPattern: first)))
+        case 0xc0: return .nil
+        case 0xcc: return unsigned(1).map { .int(Int64($0)) }
+        case 0xcd: return unsigned(2).map { .int(Int64($0)) }
+        case 0xce: return unsigned(4).map { .int(Int64($0)) }
+        case 0xcf: return unsigned(8).map { $0 <= UInt64(Int64.max) ? .int(Int64($0)) : .uint($0) }
+        case 0xd0: return unsigned(1).map { .int(Int64(Int8(truncatingIfNeeded: $0))) }
+        case 0xd1: return unsigned(2).map { .int(Int64(Int16(truncatingIfNeeded: $0))) }
+        case 0xd2: return unsigned(4).map { .int(Int64(Int32(truncatingIfNeeded: $0))) }
+        case 0xd3: return unsigned(8).map { .int(Int64(bitPattern: $0)) }
+        case 0xa0...0xbf: return string(0, fixed: Int(first & 0x1f))
+        case 0xd9: return string(1)
+        case 0xda: return string(2)
+        case 0xdb: return string(4)
+        default: return nil
+        }
+    }
+
     /// Reads a reply body (client side). A missing `result` reads as nil; anything
     /// else malformed fails with `INVALID_REQUEST` naming the field.
     public static func parse(_ frame: Data, limits: MessagePackLimits = .default) -> Result<ReplyEnvelope, EnvelopeError> {

@@ -6,9 +6,11 @@ import CZeroMQ
 public final class ZMQContext: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
 
-    public init(ioThreads: Int32 = 1) throws {
+    /// `maxSockets`: sockets the context may hold (libzmq's default is 1,023).
+    public init(ioThreads: Int32 = 1, maxSockets: Int32? = nil) throws {
         guard let handle = zmq_ctx_new() else { throw ZMQError.last("zmq_ctx_new") }
         zmq_ctx_set(handle, ZMQ_IO_THREADS, ioThreads)
+        if let maxSockets { zmq_ctx_set(handle, ZMQ_MAX_SOCKETS, maxSockets) }
         self.handle = handle
     }
 

@@ -71,6 +71,8 @@ public final class ZMQSocket: @unchecked Sendable {
     public func setReceiveTimeout(_ ms: Int32) throws { try set(ZMQ_RCVTIMEO, ms) }
     public func setSendHighWaterMark(_ messages: Int32) throws { try set(ZMQ_SNDHWM, messages) }
     public func setReceiveHighWaterMark(_ messages: Int32) throws { try set(ZMQ_RCVHWM, messages) }
+    /// The kernel's receive buffer of each connection (`ZMQ_RCVBUF`, bytes).
+    public func setReceiveBuffer(_ bytes: Int32) throws { try set(ZMQ_RCVBUF, bytes) }
     /// Queue messages only to completed connections.
     public func setImmediate(_ on: Bool) throws { try set(ZMQ_IMMEDIATE, on ? 1 : 0) }
     /// REQ: accept a new request after a lost reply instead of wedging.
@@ -117,19 +119,19 @@ public final class ZMQSocket: @unchecked Sendable {
     /// Receives one multipart message; nil when `dontWait` and none is
     /// waiting, or when the receive timeout expired.
     public func receive(dontWait: Bool = false) throws -> [Data]? {
-        var ignored: String?
+        var ignored = ZMQPeer()
         return try receive(dontWait: dontWait, peer: &ignored, wantPeer: false)
     }
 
-    /// Receives one multipart message and the sender's address (TCP:
-    /// `Peer-Address`, e.g. `127.0.0.1`).
-    public func receiveWithPeer(dontWait: Bool = false) throws -> (frames: [Data], peer: String?)? {
-        var peer: String?
+    /// Receives one multipart message and where it came from (TCP:
+    /// `Peer-Address`, e.g. `127.0.0.1`, and the connection's descriptor).
+    public func receiveWithPeer(dontWait: Bool = false) throws -> (frames: [Data], peer: ZMQPeer)? {
+        var peer = ZMQPeer()
         guard let frames = try receive(dontWait: dontWait, peer: &peer, wantPeer: true) else { return nil }
         return (frames, peer)
     }
 
-    private func receive(dontWait: Bool, peer: inout String?, wantPeer: Bool) throws -> [Data]? {
+    private func receive(dontWait: Bool, peer: inout ZMQPeer, wantPeer: Bool) throws -> [Data]? {
         var frames: [Data] = []
         var message = zmq_msg_t()
         while true {
@@ -142,8 +144,10 @@ public final class ZMQSocket: @unchecked Sendable {
                 throw error
             }
             let size = zmq_msg_size(&message)
-            if wantPeer, frames.isEmpty, let address = zmq_msg_gets(&message, "Peer-Address") {
-                peer = String(cString: address)
+            if wantPeer, frames.isEmpty {
+                if let address = zmq_msg_gets(&message, "Peer-Address") { peer.address = String(cString: address) }
+                let fd = zmq_msg_get(&message, ZMQ_SRCFD)
+                if fd >= 0 { peer.descriptor = fd }
             }
             frames.append(size == 0 ? Data() : Data(bytes: zmq_msg_data(&message), count: size))
             if zmq_msg_more(&message) == 0 { return frames }
@@ -156,5 +160,18 @@ public final class ZMQSocket: @unchecked Sendable {
         var size = MemoryLayout<Int32>.size
         guard zmq_getsockopt(handle, ZMQ_EVENTS, &events, &size) == 0 else { return false }
         return events & Int32(ZMQ_POLLIN) != 0
+    }
+}
+
+/// Where a message came from: the peer's address and, for stream
+/// transports, the descriptor of its connection (libzmq's `ZMQ_SRCFD`),
+/// which stays valid only while that connection is open.
+public struct ZMQPeer: Sendable, Equatable {
+    public var address: String?
+    public var descriptor: Int32?
+
+    public init(address: String? = nil, descriptor: Int32? = nil) {
+        self.address = address
+        self.descriptor = descriptor
     }
 }

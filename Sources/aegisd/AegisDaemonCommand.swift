@@ -32,6 +32,18 @@ struct AegisDaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Largest request or reply frame in bytes (env AEGIS_MAX_FRAME_BYTES, default 16 MiB).")
     var maxFrameBytes: Int?
 
+    @Option(name: .long, help: "Requests one caller may have queued or running (env AEGIS_MAX_IN_FLIGHT, default \(RPCSettings.defaultMaxInFlightPerCaller)).")
+    var maxInFlight: Int?
+
+    @Option(name: .long, help: "Reply bytes one connection may leave unread (env AEGIS_MAX_UNREAD_BYTES, default 32 MiB).")
+    var maxUnreadBytes: Int?
+
+    @Option(name: .long, help: "Reply bytes all connections together may leave unread (env AEGIS_MAX_UNREAD_BYTES_TOTAL, default 256 MiB).")
+    var maxUnreadBytesTotal: Int?
+
+    @Option(name: .long, help: "Request bytes held at once, queued or being handled (env AEGIS_MAX_PENDING_REQUEST_BYTES, default 64 MiB).")
+    var maxPendingRequestBytes: Int?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical (env AEGIS_LOG_LEVEL, default info).")
     var logLevel: String?
 
@@ -47,6 +59,9 @@ struct AegisDaemonCommand: AsyncParsableCommand {
         let level = Logger.Level(rawValue: setting(logLevel, "AEGIS_LOG_LEVEL") ?? "info") ?? .info
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
         let logger = Logger(label: "aegisd")
+        // Each client connection takes a file descriptor.
+        let openFiles = OpenFileLimit.raiseToHardLimit()
+        logger.info("open files limit", metadata: ["limit": .string(openFiles.map(String.init) ?? "unknown")])
 
         guard let workers = Int(setting(workers.map(String.init), "AEGIS_WORKERS") ?? "8"), (1...256).contains(workers) else {
             throw ValidationError("workers must be between 1 and 256")
@@ -55,13 +70,26 @@ struct AegisDaemonCommand: AsyncParsableCommand {
             (64 << 10...256 << 20).contains(frame)
         else { throw ValidationError("max frame bytes must be between 64 KiB and 256 MiB") }
 
+        func size(_ flag: Int?, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text = setting(flag.map(String.init), name) else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw ValidationError("\(name) must be a whole number between \(range.lowerBound) and \(range.upperBound)")
+            }
+            return value
+        }
+        let inFlight = try size(maxInFlight, "AEGIS_MAX_IN_FLIGHT", 1...100_000) ?? RPCSettings.defaultMaxInFlightPerCaller
+        let unreadPerPeer = try size(maxUnreadBytes, "AEGIS_MAX_UNREAD_BYTES", 64 << 10...(1 << 40))
+        let unreadTotal = try size(maxUnreadBytesTotal, "AEGIS_MAX_UNREAD_BYTES_TOTAL", 64 << 10...(1 << 40))
+        let pendingBytes = try size(maxPendingRequestBytes, "AEGIS_MAX_PENDING_REQUEST_BYTES", 64 << 10...(1 << 40))
+
         let settings = DaemonSettings(
             dataDirectory: URL(fileURLWithPath: setting(dataDir, "AEGIS_DATA_DIR") ?? "./var"),
             rpcEndpoint: setting(rpc, "AEGIS_RPC_ENDPOINT") ?? DaemonSettings.defaultRPCEndpoint,
             eventsEndpoint: setting(events, "AEGIS_EVENTS_ENDPOINT") ?? DaemonSettings.defaultEventsEndpoint,
             databaseURL: setting(database, "AEGIS_DATABASE_URL"),
             attackData: setting(attackData, "AEGIS_ATTACK_DATA").map { URL(fileURLWithPath: $0) },
-            workers: workers, maxFrameBytes: frame,
+            workers: workers, maxFrameBytes: frame, maxInFlightPerCaller: inFlight, maxUnreadBytesPerPeer: unreadPerPeer,
+            maxUnreadBytesTotal: unreadTotal, maxPendingRequestBytes: pendingBytes,
             instanceID: env["AEGIS_INSTANCE_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? DaemonSettings.defaultInstanceID)
 
         let daemon = Daemon(settings: settings, logger: logger)

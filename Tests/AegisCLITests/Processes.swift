@@ -57,13 +57,25 @@ final class DaemonProcess {
 
     var dataDirectory: URL { directory.url.appendingPathComponent("data") }
 
-    init(extraArguments: [String] = [], environment: [String: String] = [:], reusing: TemporaryDirectory? = nil) throws {
+    /// `openFileLimit`: the soft limit of open files aegisd starts with
+    /// (set by a shell in front of it), as on machines that default to 1,024.
+    init(
+        extraArguments: [String] = [], environment: [String: String] = [:], reusing: TemporaryDirectory? = nil,
+        openFileLimit: Int? = nil
+    ) throws {
         directory = try reusing ?? TemporaryDirectory()
         try? FileManager.default.removeItem(at: directory.url.appendingPathComponent("data/aegisd.json"))
-        process.executableURL = Binaries.url("aegisd")
-        process.arguments =
+        let arguments =
             ["--data-dir", dataDirectory.path, "--rpc", "tcp://127.0.0.1:*", "--events", "tcp://127.0.0.1:*"]
             + extraArguments
+        if let openFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments =
+                ["-c", "ulimit -Sn \(openFileLimit) && exec \"$0\" \"$@\"", Binaries.url("aegisd").path] + arguments
+        } else {
+            process.executableURL = Binaries.url("aegisd")
+            process.arguments = arguments
+        }
         process.environment = cleanEnvironment(environment)
         process.standardError = logPipe
         // Read the log as it comes, so a chatty daemon never blocks on a full pipe.
@@ -104,6 +116,15 @@ final class DaemonProcess {
         process.terminate()
         process.waitUntilExit()
         return process.terminationStatus
+    }
+
+    /// The daemon's resident memory (VmRSS), in MB.
+    var residentMegabytes: Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return -1 }
+        return kb / 1024
     }
 
     /// Everything logged so far.

@@ -21,7 +21,8 @@ final class TestDaemon: @unchecked Sendable {
     /// a fresh one of the kind the run tests (`TestStore.kind`).
     init(
         maxFrameBytes: Int = 16 << 20, attackData: URL? = nil, workers: Int = 3, databaseURL: String? = nil,
-        instanceID: String = "test", adminKey sharedKey: String? = nil
+        instanceID: String = "test", adminKey sharedKey: String? = nil,
+        configure: (inout DaemonSettings) -> Void = { _ in }
     ) throws {
         directory = try TemporaryDirectory()
         let dataDirectory = directory.url.appendingPathComponent("data")
@@ -32,10 +33,11 @@ final class TestDaemon: @unchecked Sendable {
             }
         }()
         storeURL = url
-        let settings = DaemonSettings(
+        var settings = DaemonSettings(
             dataDirectory: dataDirectory, rpcEndpoint: "tcp://127.0.0.1:*",
             eventsEndpoint: "tcp://127.0.0.1:*", databaseURL: url, attackData: attackData, workers: workers,
             maxFrameBytes: maxFrameBytes, instanceID: instanceID)
+        configure(&settings)
         let sink = log
         let logger = Logger(label: "aegisd") { label in JSONLogHandler(label: label, level: .debug, sink: sink.sink) }
         daemon = Daemon(settings: settings, logger: logger)

@@ -23,6 +23,14 @@ public struct DaemonSettings: Sendable {
     public var uploadExpiry: TimeInterval
     /// How long a sign-in lasts.
     public var sessionLifetime: TimeInterval
+    /// Requests one caller may have queued or running (`RATE_LIMITED` past it).
+    public var maxInFlightPerCaller: Int
+    /// Reply bytes one connection may leave unread, and all together (nil:
+    /// the defaults of ``RPCSettings``).
+    public var maxUnreadBytesPerPeer: Int?
+    public var maxUnreadBytesTotal: Int?
+    /// Request bytes held at once, queued or on a worker (nil: the default).
+    public var maxPendingRequestBytes: Int?
     /// Names this daemon in events' `source`.
     public var instanceID: String
     public var version: String
@@ -32,6 +40,8 @@ public struct DaemonSettings: Sendable {
         eventsEndpoint: String = DaemonSettings.defaultEventsEndpoint, databaseURL: String? = nil,
         attackData: URL? = nil, workers: Int = 8, maxFrameBytes: Int = 16 << 20, maxCatalogBytes: Int64 = 512 << 20,
         maxEvidenceBytes: Int64 = 100 << 20, uploadExpiry: TimeInterval = 3600, sessionLifetime: TimeInterval = 12 * 3600,
+        maxInFlightPerCaller: Int = RPCSettings.defaultMaxInFlightPerCaller, maxUnreadBytesPerPeer: Int? = nil,
+        maxUnreadBytesTotal: Int? = nil, maxPendingRequestBytes: Int? = nil,
         instanceID: String = DaemonSettings.defaultInstanceID, version: String = AegisVersion.current
     ) {
         self.dataDirectory = dataDirectory
@@ -45,6 +55,10 @@ public struct DaemonSettings: Sendable {
         self.maxEvidenceBytes = maxEvidenceBytes
         self.uploadExpiry = uploadExpiry
         self.sessionLifetime = sessionLifetime
+        self.maxInFlightPerCaller = maxInFlightPerCaller
+        self.maxUnreadBytesPerPeer = maxUnreadBytesPerPeer
+        self.maxUnreadBytesTotal = maxUnreadBytesTotal
+        self.maxPendingRequestBytes = maxPendingRequestBytes
         self.instanceID = instanceID
         self.version = version
     }

@@ -117,7 +117,10 @@ public final class Daemon: @unchecked Sendable {
         eventsEndpoint = publisher.boundEndpoint
 
         let server = RPCServer(
-            settings: RPCSettings(endpoint: settings.rpcEndpoint, workers: settings.workers, maxFrameBytes: settings.maxFrameBytes),
+            settings: RPCSettings(
+                endpoint: settings.rpcEndpoint, workers: settings.workers, maxFrameBytes: settings.maxFrameBytes,
+                maxPendingRequestBytes: settings.maxPendingRequestBytes, maxInFlightPerCaller: settings.maxInFlightPerCaller,
+                maxUnreadBytesPerPeer: settings.maxUnreadBytesPerPeer, maxUnreadBytesTotal: settings.maxUnreadBytesTotal),
             context: context, handler: RequestHandler(env: env, methods: methods, logger: logger, principals: principals, results: readCache),
             store: store,
             logger: logger)
@@ -136,6 +139,9 @@ public final class Daemon: @unchecked Sendable {
 
     /// Requests a worker is on or will be (for tests and metrics).
     var requestsInFlight: Int { server?.requestsInFlight ?? 0 }
+
+    /// What the RPC front holds and has refused.
+    public var transportStatistics: TransportStatistics { server?.statistics ?? TransportStatistics() }
 
     /// Graceful stop: no new requests, in-flight ones answered within
     /// `grace`, committed events published, sockets and store closed.

@@ -17,7 +17,8 @@ struct RequestHandler: Sendable {
     /// What the front thread does with a request.
     enum Triage {
         case reply(Data)
-        case work(RequestEnvelope)
+        /// For a worker; with the caller's principal id when the front knew it.
+        case work(RequestEnvelope, principalID: String?)
     }
 
     let env: AppEnvironment
@@ -52,16 +53,18 @@ struct RequestHandler: Sendable {
         guard let method = methods[envelope.method], let rule = AccessPolicy.rule(for: envelope.method) else {
             return .reply(failure(envelope, unknownMethod(envelope.method), requestID: "front"))
         }
+        var principalID: String?
         if rule != .public {
             guard let token = envelope.auth, !token.isEmpty else {
                 return .reply(failure(envelope, AegisError.unauthenticated(), requestID: "front"))
             }
             guard let principal = principals.principal(for: token) else {
-                return .work(envelope)
+                return .work(envelope, principalID: nil)
             }
             do { try AccessPolicy.authorize(principal, envelope.method) } catch {
                 return .reply(failure(envelope, error, requestID: "front"))
             }
+            principalID = principal.id
         }
         if method.reuse == .untilNextCommit,
             let result = results.result(
@@ -72,7 +75,7 @@ struct RequestHandler: Sendable {
         if method.inline, rule == .public {
             return .reply(run(envelope, method: method, principal: nil, session: nil))
         }
-        return .work(envelope)
+        return .work(envelope, principalID: principalID)
     }
 
     // MARK: Worker thread
@@ -81,7 +84,7 @@ struct RequestHandler: Sendable {
     func handle(_ body: Data, peer: String?, session: any StoreSession) -> Data {
         switch triage(body) {
         case .reply(let reply): return reply
-        case .work(let envelope): return handle(envelope, peer: peer, session: session)
+        case .work(let envelope, _): return handle(envelope, peer: peer, session: session)
         }
     }
 

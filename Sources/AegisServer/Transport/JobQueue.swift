@@ -1,55 +1,52 @@
 import AegisWire
+import DequeModule
 import Foundation
 
-/// A request waiting for a worker: the ROUTER routing id, whether the client
-/// sent the empty delimiter frame, and the request, read by the front or not.
+/// A request waiting for a worker: its ticket (the front keeps who sent it
+/// under that number), the request, read by the front or not, and the
+/// sender's address for the audit trail.
 struct Job {
     enum Request {
         /// Read by the front (small bodies).
-        case read(RequestEnvelope, bytes: Int)
+        case read(RequestEnvelope)
         /// Too large to read on the front: the worker reads it.
         case unread(Data)
-
-        var bytes: Int {
-            switch self {
-            case .read(_, let bytes): bytes
-            case .unread(let body): body.count
-            }
-        }
     }
 
-    var identity: Data
-    var delimited: Bool
+    var ticket: UInt64
     var request: Request
     var peer: String?
 }
 
 /// The hand-off from the RPC front to the workers: a FIFO that any idle
 /// worker takes from, so one slow request never holds up others queued
-/// behind a busy worker. Bounded in number and in bytes: when full, the
-/// front answers `UNAVAILABLE` itself.
+/// behind a busy worker. Bounded in number (the front bounds the bytes):
+/// when full, the front answers `UNAVAILABLE` itself. A taken job is no
+/// longer referenced here, so its body is freed as soon as the worker is
+/// done with it.
 final class JobQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private var jobs: [Job] = []
-    private var head = 0
-    private var bytes = 0
+    private var jobs = Deque<Job>()
     private var closed = false
     let capacity: Int
-    let byteBudget: Int
 
-    init(capacity: Int, byteBudget: Int) {
+    init(capacity: Int) {
         self.capacity = capacity
-        self.byteBudget = byteBudget
+    }
+
+    /// Jobs waiting.
+    var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return jobs.count
     }
 
     /// False when the queue is full or closed.
     func offer(_ job: Job) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        let size = job.request.bytes
-        guard !closed, jobs.count - head < capacity, bytes + size <= byteBudget else { return false }
+        guard !closed, jobs.count < capacity else { return false }
         jobs.append(job)
-        bytes += size
         condition.signal()
         return true
     }
@@ -58,18 +55,11 @@ final class JobQueue: @unchecked Sendable {
     func take() -> Job? {
         condition.lock()
         defer { condition.unlock() }
-        while head == jobs.count {
+        while jobs.isEmpty {
             if closed { return nil }
             condition.wait()
         }
-        let job = jobs[head]
-        head += 1
-        bytes -= job.request.bytes
-        if head > 1024, head * 2 > jobs.count {
-            jobs.removeFirst(head)
-            head = 0
-        }
-        return job
+        return jobs.removeFirst()
     }
 
     /// Wakes every worker. With `discardingPending`, jobs not yet taken are
@@ -77,11 +67,7 @@ final class JobQueue: @unchecked Sendable {
     func close(discardingPending: Bool = false) {
         condition.lock()
         closed = true
-        if discardingPending {
-            jobs.removeAll()
-            head = 0
-            bytes = 0
-        }
+        if discardingPending { jobs.removeAll() }
         condition.broadcast()
         condition.unlock()
     }
