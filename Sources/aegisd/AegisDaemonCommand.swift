@@ -44,6 +44,12 @@ struct AegisDaemonCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Request bytes held at once, queued or being handled (env AEGIS_MAX_PENDING_REQUEST_BYTES, default 64 MiB).")
     var maxPendingRequestBytes: Int?
 
+    @Option(name: .long, help: "Chunked uploads open at once (env AEGIS_MAX_UPLOADS, default 16).")
+    var maxUploads: Int?
+
+    @Option(name: .long, help: "Chunked uploads one principal may have open (env AEGIS_MAX_UPLOADS_PER_PRINCIPAL, default 4).")
+    var maxUploadsPerPrincipal: Int?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical (env AEGIS_LOG_LEVEL, default info).")
     var logLevel: String?
 
@@ -80,6 +86,8 @@ struct AegisDaemonCommand: AsyncParsableCommand {
         let inFlight = try size(maxInFlight, "AEGIS_MAX_IN_FLIGHT", 1...100_000) ?? RPCSettings.defaultMaxInFlightPerCaller
         let unreadPerPeer = try size(maxUnreadBytes, "AEGIS_MAX_UNREAD_BYTES", 64 << 10...(1 << 40))
         let unreadTotal = try size(maxUnreadBytesTotal, "AEGIS_MAX_UNREAD_BYTES_TOTAL", 64 << 10...(1 << 40))
+        let uploads = try size(maxUploads, "AEGIS_MAX_UPLOADS", 1...10_000) ?? 16
+        let uploadsPerPrincipal = try size(maxUploadsPerPrincipal, "AEGIS_MAX_UPLOADS_PER_PRINCIPAL", 1...10_000) ?? 4
         let pendingBytes = try size(maxPendingRequestBytes, "AEGIS_MAX_PENDING_REQUEST_BYTES", 64 << 10...(1 << 40))
 
         let settings = DaemonSettings(
@@ -88,7 +96,8 @@ struct AegisDaemonCommand: AsyncParsableCommand {
             eventsEndpoint: setting(events, "AEGIS_EVENTS_ENDPOINT") ?? DaemonSettings.defaultEventsEndpoint,
             databaseURL: setting(database, "AEGIS_DATABASE_URL"),
             attackData: setting(attackData, "AEGIS_ATTACK_DATA").map { URL(fileURLWithPath: $0) },
-            workers: workers, maxFrameBytes: frame, maxInFlightPerCaller: inFlight, maxUnreadBytesPerPeer: unreadPerPeer,
+            workers: workers, maxFrameBytes: frame, maxUploads: uploads, maxUploadsPerPrincipal: uploadsPerPrincipal,
+            maxInFlightPerCaller: inFlight, maxUnreadBytesPerPeer: unreadPerPeer,
             maxUnreadBytesTotal: unreadTotal, maxPendingRequestBytes: pendingBytes,
             instanceID: env["AEGIS_INSTANCE_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? DaemonSettings.defaultInstanceID)
 

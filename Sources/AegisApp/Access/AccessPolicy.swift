@@ -73,6 +73,9 @@ public enum AccessPolicy {
             "evidence.upload_append": .roles(red.union(blue)),
             "evidence.upload_commit": .roles(red.union(blue)),
             "evidence.upload_abort": .roles(red.union(blue)),
+            // Uploads in progress: everyone their own, admins anyone's.
+            "upload.list": .authenticated,
+            "upload.abort": .authenticated,
             "evidence.list": .authenticated,
             "evidence.get": .authenticated,
             "evidence.delete": .roles(leads),

@@ -23,7 +23,7 @@ public struct ClaimedUpload: Sendable {
 
 /// What an upload is for: the methods of one kind never see the uploads
 /// of another.
-public enum UploadKind: String, Sendable {
+public enum UploadKind: String, Sendable, Codable {
     case catalog
     case evidence
 }
@@ -38,6 +38,41 @@ public struct UploadOwner: Sendable, Hashable {
     public init(kind: UploadKind, actorID: String) {
         self.kind = kind
         self.actorID = actorID
+    }
+}
+
+/// An upload in progress, as `upload.list` shows it.
+public struct UploadSummary: Sendable, Equatable, Encodable {
+    public var id: String
+    public var kind: UploadKind
+    /// The actor that began it (`usr_...`, `key_...`).
+    public var owner: String
+    public var files: Int
+    public var bytes: Int64
+    public var maxBytes: Int64
+    public var startedAt: Date
+    /// The last append (or the start).
+    public var touchedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, kind, owner, files, bytes
+        case maxBytes = "max_bytes"
+        case startedAt = "started_at"
+        case touchedAt = "touched_at"
+    }
+
+    public init(
+        id: String, kind: UploadKind, owner: String, files: Int, bytes: Int64, maxBytes: Int64, startedAt: Date,
+        touchedAt: Date
+    ) {
+        self.id = id
+        self.kind = kind
+        self.owner = owner
+        self.files = files
+        self.bytes = bytes
+        self.maxBytes = maxBytes
+        self.startedAt = startedAt
+        self.touchedAt = touchedAt
     }
 }
 
@@ -62,4 +97,12 @@ public protocol UploadStaging: Sendable {
     func discard(uploadID: String)
     /// Where a claimed upload's file `index` lies, to move it elsewhere.
     func fileURL(uploadID: String, index: Int) -> URL
+    /// Every upload in progress, whoever began it, oldest first.
+    func list() -> [UploadSummary]
+    /// Takes any upload out of its owner's reach (an administrator's
+    /// abort), keeping its files until `discard`, or `release` to give it
+    /// back; nil when there is none with that id.
+    func detach(uploadID: String) -> UploadSummary?
+    /// Gives a detached upload back to its owner, as it was.
+    func release(uploadID: String)
 }

@@ -21,6 +21,9 @@ public struct DaemonSettings: Sendable {
     public var maxEvidenceBytes: Int64
     /// How long a chunked upload may sit idle before it is dropped.
     public var uploadExpiry: TimeInterval
+    /// Chunked uploads open at once, and for any one principal.
+    public var maxUploads: Int
+    public var maxUploadsPerPrincipal: Int
     /// How long a sign-in lasts.
     public var sessionLifetime: TimeInterval
     /// Requests one caller may have queued or running (`RATE_LIMITED` past it).
@@ -40,6 +43,7 @@ public struct DaemonSettings: Sendable {
         eventsEndpoint: String = DaemonSettings.defaultEventsEndpoint, databaseURL: String? = nil,
         attackData: URL? = nil, workers: Int = 8, maxFrameBytes: Int = 16 << 20, maxCatalogBytes: Int64 = 512 << 20,
         maxEvidenceBytes: Int64 = 100 << 20, uploadExpiry: TimeInterval = 3600, sessionLifetime: TimeInterval = 12 * 3600,
+        maxUploads: Int = 16, maxUploadsPerPrincipal: Int = 4,
         maxInFlightPerCaller: Int = RPCSettings.defaultMaxInFlightPerCaller, maxUnreadBytesPerPeer: Int? = nil,
         maxUnreadBytesTotal: Int? = nil, maxPendingRequestBytes: Int? = nil,
         instanceID: String = DaemonSettings.defaultInstanceID, version: String = AegisVersion.current
@@ -55,6 +59,8 @@ public struct DaemonSettings: Sendable {
         self.maxEvidenceBytes = maxEvidenceBytes
         self.uploadExpiry = uploadExpiry
         self.sessionLifetime = sessionLifetime
+        self.maxUploads = maxUploads
+        self.maxUploadsPerPrincipal = maxUploadsPerPrincipal
         self.maxInFlightPerCaller = maxInFlightPerCaller
         self.maxUnreadBytesPerPeer = maxUnreadBytesPerPeer
         self.maxUnreadBytesTotal = maxUnreadBytesTotal

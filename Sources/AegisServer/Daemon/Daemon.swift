@@ -68,7 +68,9 @@ public final class Daemon: @unchecked Sendable {
         let crypto = try SodiumCrypto()
         let env = AppEnvironment(
             clock: SystemClock(), crypto: crypto,
-            uploads: try FileUploadStaging(root: dataDirectory.uploads, expiry: settings.uploadExpiry),
+            uploads: try FileUploadStaging(
+                root: dataDirectory.uploads, expiry: settings.uploadExpiry, maxOpenUploads: settings.maxUploads,
+                maxOpenUploadsPerActor: settings.maxUploadsPerPrincipal),
             blobs: try location.openBlobs(in: dataDirectory.blobs),
             instanceID: settings.instanceID, version: settings.version, startedAt: Date(), storeKind: store.kind,
             limits: .init(
