@@ -24,6 +24,7 @@ struct Run: ParsableCommand {
     var postgresURL: String?
     @Flag(help: "Run only the PostgreSQL figures.") var postgresOnly = false
     @Flag(help: "Run only the analytics figures.") var analyticsOnly = false
+    @Flag(help: "Run only the memory figures (bursts of large frames, unread replies, many clients).") var memoryOnly = false
     @Option(help: "Validated tests seeded for the analytics figures.") var analyticsTests = 100_000
     @Option(help: "Tests seeded for the CSV export figures.") var exportTests = 1_000_000
 
@@ -42,6 +43,12 @@ struct Run: ParsableCommand {
             print("== report.export: every test as CSV, \(exportTests) tests ==")
             report.export = try ExportBench.run(
                 binary: aegisd, work: work, attackData: attackData, workers: workers, tests: exportTests)
+            report.printTargets()
+            return
+        }
+        if memoryOnly {
+            print("== memory: bursts of large frames, unread replies, many clients ==")
+            report.memory = try MemoryBench.run(binary: aegisd, work: work, attackData: attackData, workers: workers)
             report.printTargets()
             return
         }
@@ -111,6 +118,8 @@ struct Run: ParsableCommand {
                 result.mutationsPerSecond, result.mutations, result.seconds, result.publishP50, result.publishP99,
                 result.eventsMeasured))
         }
+        print("== memory: bursts of large frames, unread replies, many clients ==")
+        report.memory = try MemoryBench.run(binary: aegisd, work: work, attackData: attackData, workers: workers)
         print("== analytics: \(analyticsTests) validated tests, ATT&CK Enterprise v18.1 ==")
         report.analytics = try AnalyticsBench.run(
             binary: aegisd, work: work, attackData: attackData, workers: workers, tests: analyticsTests)
@@ -161,6 +170,7 @@ struct Report: Encodable {
     var postgres: PostgresBench.Result?
     var analytics: AnalyticsBench.Result?
     var export: ExportBench.Result?
+    var memory: MemoryBench.Result?
 
     func printTargets() {
         print("== targets ==")
@@ -200,6 +210,20 @@ struct Report: Encodable {
         if let e = export {
             line("CSV export of \(e.tests) tests grows RSS < 50 MB", e.rssGrowthMB < 50,
                 String(format: "+%.1f MB (%.1f → %.1f MB); %.0f rows/s", e.rssGrowthMB, e.rssBeforeMB, e.rssPeakMB, e.rowsPerSecond))
+        }
+        if let m = memory {
+            let large = m.largeRequests, unread = m.unreadReplies
+            line("2,000 × 1 MiB frames: RSS back within 16 MB of before", large.rssAfterMB - large.rssBeforeMB <= 16,
+                String(format: "%.1f → peak %.1f → %.1f MB", large.rssBeforeMB, large.rssPeakMB, large.rssAfterMB))
+            line("2,000 × 1 MiB frames: peak within 64 MB of before", large.rssPeakMB - large.rssBeforeMB <= 64,
+                String(format: "+%.1f MB", large.rssPeakMB - large.rssBeforeMB))
+            line("3,000 unread \(unread.frameBytes / 1000) KB replies: peak within 32 MiB + 32 MB of before",
+                unread.rssPeakMB - unread.rssBeforeMB <= 33.6 + 32,
+                String(format: "%.1f → peak %.1f → %.1f MB", unread.rssBeforeMB, unread.rssPeakMB, unread.rssAfterMB))
+            line("unread replies: RSS back within 16 MB of before once the client left",
+                unread.rssAfterMB - unread.rssBeforeMB <= 16, String(format: "%+.1f MB", unread.rssAfterMB - unread.rssBeforeMB))
+            print(String(format: "INFO  %d clients connected at once: %.0f KB each", m.connections.clients,
+                m.connections.kilobytesPerClient))
         }
         if let l = postgres?.lifecycles {
             line("PostgreSQL lifecycle mutations >= 5000/s (8 clients, one instance)", l.mutationsPerSecond >= 5000,

@@ -60,6 +60,44 @@ import ZeroMQ
         #expect(after - baseline < 48, "RSS \(baseline) MB -> \(after) MB")
     }
 
+    @Test func largeFramesAtTheDefaultLimitLeaveNothingBehind() throws {
+        let daemon = try DaemonProcess()
+        let key = try String(contentsOf: daemon.dataDirectory.appendingPathComponent("admin.key"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let context = try ZMQContext()
+        defer { context.terminate() }
+        let socket = try Self.dealer(context, daemon.rpc)
+        defer { socket.close() }
+        func exchange(_ body: Data) throws -> ReplyEnvelope {
+            try socket.send([Data(), body])
+            return try ReplyEnvelope.parse(try #require(try socket.receive()?.last)).get()
+        }
+        _ = try exchange(Self.ping(size: 1 << 20, id: 0))
+        let baseline = daemon.residentMegabytes
+
+        // The probe: 30 pings of 16 MiB added 480 MB; 30 frames of 8 MiB of
+        // unauthenticated garbage, 240 MB; 60 catalog chunks of 4 MiB, 240 MB.
+        for _ in 0..<30 { _ = try exchange(Self.ping(size: 16 << 20, id: 0)) }
+        var garbage = Data(count: 8 << 20)
+        garbage[0] = 0xc1  // never valid MessagePack
+        for _ in 0..<30 {
+            let reply = try exchange(garbage)
+            if case .failure(let error) = reply.outcome { #expect(error.code == .invalidRequest) }
+        }
+        let begun = try exchange(RequestEnvelope(id: 1, method: "catalog.import_begin", auth: key).encoded())
+        let upload = try #require(try begun.outcome.get()["upload_id"])
+        let chunk = Data(repeating: 0x20, count: 4 << 20)
+        for n in 0..<60 {
+            let params: MessagePackMap = [
+                "upload_id": upload, "name": "big.json", "offset": .int(Int64(n * chunk.count)), "data": .binary(chunk),
+            ]
+            let reply = try exchange(RequestEnvelope(id: 2, method: "catalog.import_append", params: params, auth: key).encoded())
+            #expect((try? reply.outcome.get()) != nil)
+        }
+        _ = try exchange(RequestEnvelope(id: 3, method: "catalog.import_abort", params: ["upload_id": upload], auth: key).encoded())
+        #expect(Self.eventually { daemon.residentMegabytes - baseline < 48 }, "RSS \(baseline) MB -> \(daemon.residentMegabytes) MB")
+    }
+
     @Test func repliesLeftUnreadAreBoundedAndFreedWhenTheClientLeaves() throws {
         let daemon = try DaemonProcess(environment: ["AEGIS_ATTACK_DATA": TestData.icsBundle.path])
         let key = try String(contentsOf: daemon.dataDirectory.appendingPathComponent("admin.key"), encoding: .utf8)
