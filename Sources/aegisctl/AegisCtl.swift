@@ -17,7 +17,7 @@ struct AegisCtl: ParsableCommand {
             Refused calls print `CODE: message` and exit 2; an unreachable daemon exits 3.
             """,
         subcommands: [
-            Ping.self, Info.self, Login.self, Logout.self, WhoAmI.self, PasswordCommand.self, UserCommand.self,
+            Ping.self, Info.self, Stats.self, Login.self, Logout.self, WhoAmI.self, PasswordCommand.self, UserCommand.self,
             APIKeyCommand.self, CatalogCommand.self, TechniqueCommand.self, TacticCommand.self, ActorCommand.self,
             MitigationCommand.self, TemplateCommand.self, TestCommand.self, EvidenceCommand.self, Audit.self,
             NotificationsCommand.self, EventsCommand.self, StoreCommand.self, ScoreCommand.self,

@@ -35,3 +35,26 @@ struct Info: ParsableCommand {
         }
     }
 }
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what the daemon holds for its clients and has refused them (admins).")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        try reportingFailures {
+            let result = try options.client().call("system.stats")
+            if options.json { return Output.json(result) }
+            Output.fields(
+                result,
+                [("instance", "instance"), ("resident bytes", "resident_bytes"), ("open files limit", "open_files_limit"),
+                    ("uploads open", "uploads")])
+            Output.fields(
+                result["transport"] ?? .nil,
+                [("connections", "connections"), ("unread reply bytes", "unread_bytes"),
+                    ("requests in flight", "requests_in_flight"), ("pending request bytes", "pending_request_bytes"),
+                    ("refused, not reading", "refused_unread"), ("refused, too many in flight", "refused_in_flight"),
+                    ("refused, busy", "refused_busy"), ("replies dropped", "dropped_replies")])
+        }
+    }
+}

@@ -25,6 +25,11 @@ import Testing
         let json = try aegisctl(["upload", "list", "--json"], environment: env)
         let items = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [Any]
         #expect(items?.isEmpty == true, "\(json.stdout)")
+        let stats = try aegisctl(["stats"], environment: env)
+        #expect(stats.status == 0, "\(stats.stderr)")
+        #expect(stats.stdout.contains("uploads open"))
+        #expect(stats.stdout.contains("refused, not reading"))
+
         let again = try aegisctl(["upload", "abort", id], environment: env)
         #expect(again.status == 2)
         #expect(again.stderr.contains("NOT_FOUND"))

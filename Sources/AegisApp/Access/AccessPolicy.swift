@@ -19,6 +19,7 @@ public enum AccessPolicy {
         var rules: [String: Rule] = [
             "system.ping": .public,
             "system.info": .public,
+            "system.stats": admin,
             "auth.login": .public,
             "auth.logout": .authenticated,
             "auth.whoami": .authenticated,

@@ -118,14 +118,18 @@ public final class Daemon: @unchecked Sendable {
         self.publisher = publisher
         eventsEndpoint = publisher.boundEndpoint
 
+        let figures = ServerFigures()
         let server = RPCServer(
             settings: RPCSettings(
                 endpoint: settings.rpcEndpoint, workers: settings.workers, maxFrameBytes: settings.maxFrameBytes,
                 maxPendingRequestBytes: settings.maxPendingRequestBytes, maxInFlightPerCaller: settings.maxInFlightPerCaller,
                 maxUnreadBytesPerPeer: settings.maxUnreadBytesPerPeer, maxUnreadBytesTotal: settings.maxUnreadBytesTotal),
-            context: context, handler: RequestHandler(env: env, methods: methods, logger: logger, principals: principals, results: readCache),
+            context: context,
+            handler: RequestHandler(
+                env: env, methods: methods, logger: logger, principals: principals, results: readCache, figures: figures),
             store: store,
             logger: logger)
+        figures.attach { [weak server] in server?.statistics ?? TransportStatistics() }
         try server.start()
         self.server = server
         rpcEndpoint = server.boundEndpoint

@@ -10,6 +10,8 @@ struct RequestScope {
     var env: AppEnvironment
     var context: CallContext
     var logger: Logger
+    /// What only the running server knows (`system.stats`).
+    var figures: ServerFigures
 }
 
 /// One entry of the method table: a name and a body that takes the raw

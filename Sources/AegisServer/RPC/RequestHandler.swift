@@ -27,11 +27,12 @@ struct RequestHandler: Sendable {
     let logger: Logger
     let principals: PrincipalCache
     let results: ReadCache
+    let figures: ServerFigures
     private let counter = RequestCounter()
 
     init(
         env: AppEnvironment, methods: MethodTable, logger: Logger, principals: PrincipalCache = PrincipalCache(),
-        results: ReadCache = ReadCache()
+        results: ReadCache = ReadCache(), figures: ServerFigures = ServerFigures()
     ) {
         self.env = env
         self.methods = methods
@@ -39,6 +40,7 @@ struct RequestHandler: Sendable {
         self.logger = logger
         self.principals = principals
         self.results = results
+        self.figures = figures
     }
 
     // MARK: Front thread: memory only
@@ -134,7 +136,7 @@ struct RequestHandler: Sendable {
                 throw CallFailure(code: .internal, message: "internal error; request id \(requestID)", isInternal: true)
             }
             let context = CallContext(requestID: requestID, principal: principal, peer: peer, session: session)
-            let result = try method.call(envelope.params, RequestScope(env: env, context: context, logger: logger))
+            let result = try method.call(envelope.params, RequestScope(env: env, context: context, logger: logger, figures: figures))
             if method.heavy { returnFreedMemory() }
             let encoded = MessagePack.encode(result)
             let reply = ReplyEnvelope.success(id: envelope.id, encodedResult: encoded)

@@ -68,7 +68,7 @@ final class RPCFront: @unchecked Sendable {
     private var nextPrune = ContinuousClock.now + .seconds(60)
     /// The most bytes held for clients since the heap was last trimmed.
     private var heldSinceTrim = 0
-    private var lastTrim = ContinuousClock.now
+    private var trimsDue: [ContinuousClock.Instant] = []
 
     init(
         settings: RPCSettings, router: ZMQSocket, replies: ZMQSocket, monitor: ZMQMonitor, queue: JobQueue,
@@ -169,15 +169,21 @@ final class RPCFront: @unchecked Sendable {
     /// Once what is held for clients has fallen by 8 MiB from its high
     /// point (a burst answered, a client that read nothing gone), the heap's
     /// free pages go back to the system: replies and requests are freed in
-    /// libzmq's and the workers' arenas, which keep them otherwise. At
-    /// most once a second.
+    /// libzmq's and the workers' arenas, which keep them otherwise. libzmq
+    /// frees a departed client's replies a moment after it reports the
+    /// disconnect, so the heap is trimmed half a second after the fall and
+    /// again two seconds later.
     private func returnFreedMemory(held: Int) {
-        heldSinceTrim = max(heldSinceTrim, held)
         let now = ContinuousClock.now
-        guard heldSinceTrim - held >= 8 << 20, now - lastTrim >= .seconds(1) else { return }
-        heldSinceTrim = held
-        lastTrim = now
+        heldSinceTrim = max(heldSinceTrim, held)
+        if heldSinceTrim - held >= 8 << 20 {
+            heldSinceTrim = held
+            trimsDue = [now + .milliseconds(500), now + .milliseconds(2500)]
+        }
+        guard let due = trimsDue.first, now >= due else { return }
+        trimsDue.removeFirst()
         MallocTrim.run()
+        logger.debug("heap trimmed", metadata: ["held": .stringConvertible(held)])
     }
 
     private func noteDisconnects() {

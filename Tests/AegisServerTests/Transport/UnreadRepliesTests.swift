@@ -54,6 +54,9 @@ import AegisTestSupport
         let figures = daemon.daemon.transportStatistics
         #expect(figures.unreadBytes <= UInt64(Self.perPeer) + 1000 * 512)
         #expect(try eventually { daemon.log.text.contains("is not reading its replies") })
+        // Operators see the count (admins only).
+        #expect(try eventually { (try team.admin.call("system.stats")["transport"]?["refused_unread"]?.intValue ?? 0) > 0 })
+        #expect(code { try team["viewer1"].call("system.stats") } == "PERMISSION_DENIED")
 
         // Read at last: one reply per request, the first ones whole and the
         // rest short refusals that echo their request's id. (On a shared
