@@ -359,7 +359,7 @@ public struct TestService {
             changes["executor"] = .string(test.executor)
         }
         if let v = fields.command {
-            test.command = try Validate.text(v, field: "command", max: 100_000, required: false)
+            test.command = try Validate.text(v, field: "command", max: TestCase.maxCommandLength, required: false)
             changes["command"] = .string(test.command)
         }
         if let v = fields.expectedDetection {
