@@ -93,7 +93,9 @@ public struct SessionService {
             throw AegisError.unauthenticated("invalid username or password")
         }
         let now = env.clock.now()
-        let key = username.lowercased()
+        // A lookalike spelling (not ASCII) is an unknown user of its own,
+        // keyed by its hash (PostgreSQL text cannot hold a NUL).
+        let key = CredentialRules.usernameKey(username) ?? env.crypto.sha256Hex(Data(username.utf8))
         let window = now.addingTimeInterval(-env.limits.loginFailureWindow)
         let (failures, oldest) = try context.session.read {
             try $0.audit.loginFailures(username: key, since: window)
