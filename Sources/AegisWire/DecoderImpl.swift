@@ -8,15 +8,17 @@ import Foundation
 final class DecodingContext {
     let userInfo: [CodingUserInfoKey: Any]
     let tracker: KeyAccessTracker?
+    let dateRange: ClosedRange<Date>?
 
-    init(userInfo: [CodingUserInfoKey: Any], tracker: KeyAccessTracker?) {
+    init(userInfo: [CodingUserInfoKey: Any], tracker: KeyAccessTracker?, dateRange: ClosedRange<Date>? = nil) {
         self.userInfo = userInfo
         self.tracker = tracker
+        self.dateRange = dateRange
     }
 
     /// Decodes `value`, found at `path`, as `T`.
     func unbox<T: Decodable>(_ value: MessagePackValue, as type: T.Type, at path: [any CodingKey]) throws -> T {
-        if let special = try Self.special(value, as: type, at: path) { return special }
+        if let special = try self.special(value, as: type, at: path) { return special }
         let mark = tracker?.mark()
         do {
             return try T(from: DecoderImpl(value: value, codingPath: path, context: self))
@@ -27,7 +29,7 @@ final class DecodingContext {
     }
 
     /// Types with a direct MessagePack form, or nil for ordinary `Decodable`s.
-    private static func special<T: Decodable>(_ value: MessagePackValue, as type: T.Type, at path: [any CodingKey])
+    private func special<T: Decodable>(_ value: MessagePackValue, as type: T.Type, at path: [any CodingKey])
         throws -> T?
     {
         let result: Any
@@ -38,6 +40,9 @@ final class DecodingContext {
             result = m
         } else if T.self == Date.self {
             guard case .timestamp(let d) = value else { throw Unbox.mismatch(T.self, value, path) }
+            if let dateRange, !dateRange.contains(d) {
+                throw MessagePackDecodingError.dateOutOfRange(path: CodingPath.render(path))
+            }
             result = d
         } else if T.self == Data.self {
             guard case .binary(let d) = value else { throw Unbox.mismatch(T.self, value, path) }

@@ -23,7 +23,7 @@ struct KeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt64, forKey key: Key) throws { put(.uint(value), key) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        if let fast = EncoderImpl.fastValue(value) { return put(fast, key) }
+        if let fast = EncoderImpl.fastValue(value, dates: encoder.dateRange) { return put(fast, key) }
         box.set(key.stringValue, try encoder.box(value, at: codingPath + [key]))
     }
 
@@ -88,7 +88,7 @@ struct UnkeyedEncoding: UnkeyedEncodingContainer {
     mutating func encode(_ value: UInt64) throws { put(.uint(value)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        if let fast = EncoderImpl.fastValue(value) { return box.items.append(.value(fast)) }
+        if let fast = EncoderImpl.fastValue(value, dates: encoder.dateRange) { return box.items.append(.value(fast)) }
         box.items.append(try encoder.box(value, at: codingPath + [IndexKey(count)]))
     }
 
@@ -139,7 +139,7 @@ struct SingleValueEncoding: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt64) throws { put(.uint(value)) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        if let fast = EncoderImpl.fastValue(value) { return encoder.setSingle(.value(fast)) }
+        if let fast = EncoderImpl.fastValue(value, dates: encoder.dateRange) { return encoder.setSingle(.value(fast)) }
         encoder.setSingle(try encoder.box(value, at: codingPath))
     }
 }

@@ -58,10 +58,13 @@ final class EncoderImpl: Encoder {
     var slot: EncodedSlot?
     /// Set when containers were misused; reported by ``finish()``.
     var misuse: String?
+    /// Dates outside it are clamped into it (`MessagePackEncoder.dateRange`).
+    let dateRange: ClosedRange<Date>?
 
     init(codingPath: [any CodingKey], userInfo: [CodingUserInfoKey: Any]) {
         self.codingPath = codingPath
         self.userInfo = userInfo
+        dateRange = userInfo[.dateRange] as? ClosedRange<Date>
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -113,20 +116,23 @@ final class EncoderImpl: Encoder {
 
     /// Encodes `value` found at `path` into a slot, handling the special types.
     func box<T: Encodable>(_ value: T, at path: [any CodingKey]) throws -> EncodedSlot {
-        if let special = try Self.special(value, at: path) { return .value(special) }
+        if let special = try Self.special(value, at: path, dates: dateRange) { return .value(special) }
         let child = EncoderImpl(codingPath: path, userInfo: userInfo)
         try value.encode(to: child)
         return try child.finish()
     }
 
-    /// Types with a direct MessagePack form.
-    static func special<T: Encodable>(_ value: T, at path: [any CodingKey]) throws -> MessagePackValue? {
+    /// Types with a direct MessagePack form; dates clamped into `dates` when given.
+    static func special<T: Encodable>(_ value: T, at path: [any CodingKey], dates: ClosedRange<Date>?) throws
+        -> MessagePackValue?
+    {
         switch value {
         case let v as MessagePackValue: return v
         case let m as MessagePackMap: return .map(m)
         case let d as Data: return .binary(d)
         case let u as URL: return .string(u.absoluteString)
         case let d as Date:
+            if let dates { return .timestamp(clamp(d, into: dates)) }
             guard MessagePackTimestamp.canRepresent(d) else {
                 throw EncodingError.invalidValue(
                     d, .init(codingPath: path, debugDescription: "Date is not finite or beyond the timestamp range."))
@@ -134,5 +140,11 @@ final class EncoderImpl: Encoder {
             return .timestamp(d)
         default: return nil
         }
+    }
+
+    /// `date`, or the nearest end of `range` (the lower one for NaN).
+    static func clamp(_ date: Date, into range: ClosedRange<Date>) -> Date {
+        if date.timeIntervalSinceReferenceDate.isNaN || date < range.lowerBound { return range.lowerBound }
+        return min(date, range.upperBound)
     }
 }

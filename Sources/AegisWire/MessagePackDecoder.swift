@@ -25,14 +25,18 @@ public struct MessagePackDecoder: Sendable {
     public var limits: MessagePackLimits
     /// Passed to `Decodable.init(from:)` as `decoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: any Sendable]
+    /// When set, a `Date` outside it fails with
+    /// ``MessagePackDecodingError/dateOutOfRange(path:)``.
+    public var dateRange: ClosedRange<Date>?
 
     public init(
         rejectUnknownKeys: Bool = false, limits: MessagePackLimits = .default,
-        userInfo: [CodingUserInfoKey: any Sendable] = [:]
+        userInfo: [CodingUserInfoKey: any Sendable] = [:], dateRange: ClosedRange<Date>? = nil
     ) {
         self.rejectUnknownKeys = rejectUnknownKeys
         self.limits = limits
         self.userInfo = userInfo
+        self.dateRange = dateRange
     }
 
     /// Decodes bytes (validated and unpacked with ``limits``) into `T`.
@@ -43,7 +47,8 @@ public struct MessagePackDecoder: Sendable {
     /// Decodes an already unpacked value into `T`.
     public func decode<T: Decodable>(_ type: T.Type, from value: MessagePackValue) throws -> T {
         let context = DecodingContext(
-            userInfo: userInfo.mapValues { $0 as Any }, tracker: rejectUnknownKeys ? KeyAccessTracker() : nil)
+            userInfo: userInfo.mapValues { $0 as Any }, tracker: rejectUnknownKeys ? KeyAccessTracker() : nil,
+            dateRange: dateRange)
         let result = try context.unbox(value, as: T.self, at: [])
         try context.tracker?.check()
         return result
@@ -64,8 +69,9 @@ public struct MessagePackDecoder: Sendable {
             @unknown default: return nil
             }
         case let error as MessagePackDecodingError:
-            if case .unknownKey(let p) = error { return p }
-            return nil
+            switch error {
+            case .unknownKey(let p), .dateOutOfRange(let p): return p
+            }
         case let error as MessagePackError:
             switch error {
             case .invalidUTF8(let p), .invalidTimestamp(let p): return p
@@ -80,10 +86,13 @@ public struct MessagePackDecoder: Sendable {
 public enum MessagePackDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// With `rejectUnknownKeys`, the map entry at `path` was not expected.
     case unknownKey(path: String)
+    /// With a `dateRange`, the timestamp at `path` lies outside it.
+    case dateOutOfRange(path: String)
 
     public var description: String {
         switch self {
         case .unknownKey(let path): return "unknown key at \(path)"
+        case .dateOutOfRange(let path): return "date out of range at \(path)"
         }
     }
 }

@@ -24,10 +24,17 @@ public struct MessagePackEncoder: Sendable {
     /// Passed to `Encodable.encode(to:)` as `encoder.userInfo`.
     public var userInfo: [CodingUserInfoKey: any Sendable]
     public var nilOptionals: NilOptionals
+    /// When set, a `Date` outside it is written as the nearest end of the
+    /// range instead of failing: no date can make an encoding fail.
+    public var dateRange: ClosedRange<Date>?
 
-    public init(userInfo: [CodingUserInfoKey: any Sendable] = [:], nilOptionals: NilOptionals = .omitted) {
+    public init(
+        userInfo: [CodingUserInfoKey: any Sendable] = [:], nilOptionals: NilOptionals = .omitted,
+        dateRange: ClosedRange<Date>? = nil
+    ) {
         self.userInfo = userInfo
         self.nilOptionals = nilOptionals
+        self.dateRange = dateRange
     }
 
     /// Encodes `value` to MessagePack bytes.
@@ -36,13 +43,15 @@ public struct MessagePackEncoder: Sendable {
     }
 
     /// Encodes `value` to a ``MessagePackValue`` tree.
-    /// Throws `EncodingError.invalidValue` for dates no timestamp can hold, a
-    /// top-level value that encodes nothing, or misuse of containers.
+    /// Throws `EncodingError.invalidValue` for dates no timestamp can hold
+    /// (without a `dateRange`), a top-level value that encodes nothing, or
+    /// misuse of containers.
     public func encodeValue<T: Encodable>(_ value: T) throws -> MessagePackValue {
         var info = userInfo.mapValues { $0 as Any }
         if nilOptionals == .explicit { info[.explicitNilOptionals] = true }
+        if let dateRange { info[.dateRange] = dateRange }
         let encoder = EncoderImpl(codingPath: [], userInfo: info)
-        if let special = try EncoderImpl.special(value, at: []) { return special }
+        if let special = try EncoderImpl.special(value, at: [], dates: dateRange) { return special }
         try value.encode(to: encoder)
         guard encoder.slot != nil else {
             throw EncodingError.invalidValue(
@@ -50,4 +59,14 @@ public struct MessagePackEncoder: Sendable {
         }
         return try encoder.finish().resolve()
     }
+}
+
+extension CodingUserInfoKey {
+    /// Set by `MessagePackEncoder(dateRange:)`: the `ClosedRange<Date>` dates are clamped into.
+    static let dateRange: CodingUserInfoKey = {
+        guard let key = CodingUserInfoKey(rawValue: "aegis.messagepack.date-range") else {
+            preconditionFailure("a valid user-info key")  // allowed: a constant, non-empty raw value
+        }
+        return key
+    }()
 }

@@ -58,6 +58,23 @@ import Testing
         #expect(error?.message.contains("required") == true)
     }
 
+    /// Many placeholders times a long value would make a command no reply
+    /// can carry (and no memory hold): refused as soon as it grows too long.
+    @Test func aRenderedCommandIsAsLongAsATestsCommandAtMost() throws {
+        let t = Self.template(
+            executors: [Template.Executor(platforms: ["linux"], name: "sh", command: String(repeating: "#{x} ", count: 20_000))],
+            inputs: [Template.Input(name: "x")])
+        let fits = try TemplateRendering.render(t, executor: t.executors[0], inputs: ["x": "ab"], maxLength: 60_000)
+        #expect(fits.command.count == 60_000)
+        for value in ["abc", String(repeating: "é", count: 1_000_000)] {
+            let error = #expect(throws: AegisError.self) {
+                try TemplateRendering.render(t, executor: t.executors[0], inputs: ["x": value], maxLength: 60_000)
+            }
+            #expect(error?.details["field"] == "inputs")
+        }
+        #expect(TestCase.maxCommandLength == 100_000)
+    }
+
     @Test func anInputTheCommandDoesNotUseIsNotRequired() throws {
         // `unused` has no default and is not given: fine.
         _ = try TemplateRendering.render(Self.copy, executor: Self.copy.executors[0], inputs: ["target": "t"])

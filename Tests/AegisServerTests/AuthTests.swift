@@ -47,6 +47,43 @@ import Testing
         #expect(events.filter { $0["type"] == "auth.login_failed" }.count == 6)
     }
 
+    /// A password typed into the username field must not end up on the
+    /// events socket or in the trail: a failed sign-in announces the user's
+    /// id only when the user exists, and is audited under the sign-in key.
+    @Test func failedSignInsKeepAndAnnounceNoTypedText() throws {
+        let team = try Team()
+        let anonymous = try team.daemon.client(key: .some(nil))
+        let start = try team.admin.call("events.status")["last_seq"] ?? 0
+        let typed = "Tr0ub4dor-and-3"
+        for (username, password) in [(typed, "whatever-Else-1!"), ("redop", "Wrong-Password-1!")] {
+            let error = #expect(throws: AegisClientError.self) {
+                try anonymous.call("auth.login", ["username": .string(username), "password": .string(password)])
+            }
+            #expect(error?.code == "UNAUTHENTICATED")
+        }
+        let redop = try #require(team.ids["redop"])
+        let events = try team["viewer1"].call("events.replay", ["after_seq": start, "limit": 1000])["items"]?.arrayValue ?? []
+        let failed = events.filter { $0["type"] == "auth.login_failed" }
+        #expect(failed.map { $0["payload"] } == [["user_id": .nil], ["user_id": .string(redop)]])
+        #expect(failed.map { $0["subject"]?["id"] } == ["", .string(redop)])
+        #expect(failed.allSatisfy { $0["actor"] == .nil })
+        let audit = try team.admin.call("audit.list", ["action": "auth.login_failed"])["items"]?.arrayValue ?? []
+        #expect(audit.map { $0["entity_id"] }.last == .string(redop))
+        let unknownKey = try #require(audit.first?["entity_id"]?.stringValue)
+        #expect(unknownKey.hasPrefix("name:") && unknownKey.count == 5 + 64)
+        // Neither the text typed nor, on the socket, the peer.
+        #expect(!"\(events)\(audit)".lowercased().contains(typed.lowercased()))
+        #expect(!"\(failed)".contains("127.0.0.1"))
+        // The rate limit still holds for a name nobody has, ignoring case.
+        for _ in 0..<4 { _ = try? anonymous.call("auth.login", ["username": .string(typed.uppercased()), "password": "x"]) }
+        let limited = #expect(throws: AegisClientError.self) {
+            try anonymous.call("auth.login", ["username": .string(typed), "password": "x"])
+        }
+        #expect(limited?.code == "RATE_LIMITED")
+        let refused = try team.admin.call("audit.list", ["action": "auth.login_rate_limited"])["items"]?.arrayValue ?? []
+        #expect(refused.map { $0["entity_id"] } == [.string(unknownKey)])
+    }
+
     @Test func aDisabledUsersSessionIsRefusedAtOnce() throws {
         let team = try Team()
         let analyst = team["blueanalyst"]

@@ -64,6 +64,36 @@ import Testing
         #expect(test["technique_id"] == "T0803")
     }
 
+    /// Inputs that would render a command longer than a test may hold are
+    /// refused before anything is written (ten thousand placeholders of a
+    /// 100 kB value would be a gigabyte).
+    @Test func inputsThatRenderAnOverlongCommandAreRefused() throws {
+        let team = try Team()
+        let template = try team["redlead"].call(
+            "template.create",
+            [
+                "technique_id": "T0803", "name": "Echo a lot",
+                "executors": .array([
+                    .map(["platforms": .array(["linux"]), "name": "sh", "command": .string(String(repeating: "#{x} ", count: 10_000))])
+                ]),
+                "inputs": .array([.map(["name": "x"])]),
+            ])
+        let lastSeq = try team.admin.call("events.status")["last_seq"]
+        let error = #expect(throws: AegisClientError.self) {
+            try team["redop"].call(
+                "test.create_from_template",
+                ["template_id": template["id"] ?? .nil, "inputs": ["x": .string(String(repeating: "y", count: 100_000))]])
+        }
+        #expect(error?.code == "INVALID_ARGUMENT")
+        if case .remote(_, _, let details) = error { #expect(details?["field"] == "inputs") }
+        #expect(try team.admin.call("test.list")["items"]?.arrayValue?.isEmpty == true)
+        #expect(try team.admin.call("events.status")["last_seq"] == lastSeq)
+        let fits = try team["redop"].call(
+            "test.create_from_template", ["template_id": template["id"] ?? .nil, "inputs": ["x": "01234567"]])
+        #expect(fits["command"]?.stringValue?.hasPrefix("01234567 01234567 ") == true)
+        #expect((fits["command"]?.stringValue?.count ?? 0) >= 89_999)
+    }
+
     @Test func manualTemplatesNeedOnlyTheEssentials() throws {
         let team = try Team()
         let created = try team["redlead"].call(

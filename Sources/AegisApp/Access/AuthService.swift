@@ -87,16 +87,20 @@ public struct SessionService {
 
     /// Signs in. Costs one password hash check whether or not the user
     /// exists; audits every attempt with the peer; after too many failures
-    /// for one username in the window, `RATE_LIMITED` until the oldest ages out.
+    /// under one sign-in key in the window, `RATE_LIMITED` until the oldest
+    /// ages out. Nothing typed as the username is kept or announced: a
+    /// password typed there must not end up in the trail or on the events
+    /// socket.
     public func login(username: String, password: String) throws -> LoginResult {
         guard username.utf8.count <= 256, password.utf8.count <= 1024 else {
             throw AegisError.unauthenticated("invalid username or password")
         }
         let now = env.clock.now()
-        let key = username.lowercased()
+        let user = try context.session.read { try $0.users.user(username: username) }
+        let key = signInKey(username, user: user)
         let window = now.addingTimeInterval(-env.limits.loginFailureWindow)
         let (failures, oldest) = try context.session.read {
-            try $0.audit.loginFailures(username: key, since: window)
+            try $0.audit.loginFailures(key: key, since: window)
         }
         if failures >= env.limits.loginFailures, let oldest {
             let retry = max(1, Int64(oldest.addingTimeInterval(env.limits.loginFailureWindow).timeIntervalSince(now) * 1000))
@@ -108,16 +112,19 @@ public struct SessionService {
                 .rateLimited, "too many failed sign-ins for this username; try again later",
                 details: ["retry_after_ms": .int(retry)])
         }
-        let user = try context.session.read { try $0.users.user(username: username) }
         let hash = try user.flatMap { u in try context.session.read { try $0.users.passwordHash(userID: u.id) } }
         // Always one verification, against a throwaway hash when there is no
         // such user, so timing does not tell whether a username exists.
         let matches = env.crypto.verifyPassword(password, hash: hash ?? PasswordDecoy.hash(env.crypto))
         guard let user, matches, !user.disabled else {
             try context.session.write { repos in
-                try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                    "auth.login_failed", "user", key, event: "auth.login_failed",
-                    payload: ["username": .string(username), "peer": .text(context.peer)])
+                try ChangeLog(repos: repos, env: env, context: context, now: now).record("auth.login_failed", "user", key)
+                // The subject and payload name the user only when there is one.
+                try repos.events.append(
+                    DomainEvent(
+                        type: "auth.login_failed", subject: .init(kind: "user", id: user?.id ?? ""), actor: nil,
+                        payload: ["user_id": .text(user?.id)]),
+                    source: env.instanceID, at: now)
             }
             throw AegisError.unauthenticated("invalid username or password")
         }
@@ -131,6 +138,17 @@ public struct SessionService {
                 .record("auth.login", "user", user.id, changes: ["session_id": .string(session.id)])
         }
         return LoginResult(token: token, expiresAt: session.expiresAt, user: user)
+    }
+
+    /// What failed sign-ins are counted (and audited) under: the user's id
+    /// when `username` names a user; otherwise `name:` and the SHA-256 of
+    /// the name as typed, its ASCII letters lower-cased, so that an unknown
+    /// name is limited ignoring case like a known one, and the text typed
+    /// (a password, at times) is not kept.
+    func signInKey(_ username: String, user: User?) -> String {
+        if let user { return user.id }
+        let name = CredentialRules.usernameKey(username) ?? username
+        return "name:" + env.crypto.sha256Hex(Data(name.utf8))
     }
 
     /// Ends the caller's session at once.

@@ -158,9 +158,9 @@ public struct EvidenceService {
             let unreferenced = try context.session.write { repos -> Bool in
                 let e = try visibleEvidence(id: id, in: repos, to: principal)
                 try repos.evidence.delete(id: id)
-                try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                    "evidence.delete", "evidence", id, changes: ["test_id": .string(e.testID)],
-                    event: "evidence.deleted", payload: ["test_id": .string(e.testID), "side": .string(e.side.rawValue)])
+                let log = ChangeLog(repos: repos, env: env, context: context, now: now)
+                try log.record("evidence.delete", "evidence", id, changes: ["test_id": .string(e.testID)])
+                try announce("evidence.deleted", e.id, testID: e.testID, side: e.side, repos: repos, now: now)
                 return try repos.evidence.references(sha256: e.sha256) == 0
             }
             // On PostgreSQL several instances may share the content, and
@@ -197,12 +197,25 @@ public struct EvidenceService {
                 changes: [
                     "test_id": .string(d.testID), "side": .string(d.side.rawValue), "filename": .string(d.filename),
                     "size": .int(size), "sha256": .string(sha256),
-                ],
-                event: "evidence.uploaded",
-                // Events reach every subscriber: nothing blind mode may hide.
-                payload: ["test_id": .string(d.testID), "side": .string(d.side.rawValue)])
+                ])
+            try announce("evidence.uploaded", evidence.id, testID: d.testID, side: d.side, repos: repos, now: now)
         }
         return evidence
+    }
+
+    /// Announces a change of evidence. Events reach every subscriber, and
+    /// `evidence.list` hides red's evidence on a test blind mode redacts:
+    /// on such a test, neither the test, the side nor the actor is told,
+    /// for either side's evidence, so that none can be told apart.
+    private func announce(
+        _ type: String, _ evidenceID: String, testID: String, side: TeamSide, repos: any Repositories, now: Date
+    ) throws {
+        let hidden = try repos.tests.test(id: testID)?.isRedactedWhileBlind ?? true
+        try repos.events.append(
+            DomainEvent(
+                type: type, subject: .init(kind: "evidence", id: evidenceID), actor: hidden ? nil : context.actorID,
+                payload: hidden ? ["test_id": .null, "side": .null] : ["test_id": .string(testID), "side": .string(side.rawValue)]),
+            source: env.instanceID, at: now)
     }
 
     /// Validates the description and the caller's side.

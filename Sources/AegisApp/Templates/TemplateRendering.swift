@@ -16,9 +16,12 @@ public enum TemplateRendering {
     ///
     /// - Throws: `INVALID_ARGUMENT` with field `inputs.<name>` when `inputs`
     ///   names an input the template does not declare, or when a
-    ///   placeholder has neither a value nor a default.
+    ///   placeholder has neither a value nor a default; with field `inputs`
+    ///   when the command or cleanup would be longer than `maxLength`
+    ///   characters (checked as it grows, so no input can blow it up).
     public static func render(
-        _ template: Template, executor: Template.Executor, inputs: [String: String]
+        _ template: Template, executor: Template.Executor, inputs: [String: String],
+        maxLength: Int = TestCase.maxCommandLength
     ) throws(AegisError) -> (command: String, cleanup: String?) {
         var declared: [String: Template.Input] = [:]
         for input in template.inputs where declared[input.name] == nil { declared[input.name] = input }
@@ -34,9 +37,17 @@ public enum TemplateRendering {
             throw AegisError.invalidArgument(
                 "inputs.\(name)", "input \(name) is required: the template gives it no default value")
         }
-        let command = try substitute(executor.command, value)
+        func rendered(_ text: String) throws(AegisError) -> String {
+            // Substitution stops at 4 bytes a character: no input can use up memory.
+            guard let out = try substitute(text, value, maxBytes: maxLength * 4), out.count <= maxLength else {
+                throw AegisError.invalidArgument(
+                    "inputs", "with these inputs the template's commands are longer than \(maxLength) characters")
+            }
+            return out
+        }
+        let command = try rendered(executor.command)
         var cleanup: String?
-        if let text = executor.cleanup { cleanup = try substitute(text, value) }
+        if let text = executor.cleanup { cleanup = try rendered(text) }
         return (command, cleanup)
     }
 
@@ -136,9 +147,10 @@ public enum TemplateRendering {
         return found
     }
 
+    /// `text` with its placeholders replaced; nil once it passes `maxBytes`.
     private static func substitute(
-        _ text: String, _ value: (String) throws(AegisError) -> String
-    ) throws(AegisError) -> String {
+        _ text: String, _ value: (String) throws(AegisError) -> String, maxBytes: Int
+    ) throws(AegisError) -> String? {
         let bytes = Array(text.utf8)
         let found = placeholders(in: bytes)
         guard !found.isEmpty else { return text }
@@ -150,6 +162,7 @@ public enum TemplateRendering {
             out += bytes[cursor..<placeholder.range.lowerBound]
             out += try value(placeholder.name).utf8
             cursor = placeholder.range.upperBound
+            guard out.count <= maxBytes else { return nil }
         }
         out += bytes[cursor...]
         return String(decoding: out, as: UTF8.self)

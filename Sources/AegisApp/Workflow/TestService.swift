@@ -146,8 +146,7 @@ public struct TestService {
             test.updatedAt = now
             try save(test, repos: repos, assigneesChanged: fields.assignees != nil)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                "test.update", "test", id, changes: changes, event: "test.updated",
-                payload: ["version": .int(Int64(test.version)), "fields": .strings(changes.keys.sorted())])
+                "test.update", "test", id, changes: changes, event: "test.updated", payload: updated(test, changes))
             return test
         }
         return TestView(test, at: now)
@@ -245,10 +244,19 @@ public struct TestService {
             try save(test, repos: repos)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "test.update_remediation", "test", id, changes: changes, event: "test.updated",
-                payload: ["version": .int(Int64(test.version)), "fields": .strings(changes.keys.sorted())])
+                payload: updated(test, changes))
             return test
         }
         return TestView(test, at: now)
+    }
+
+    /// The payload of `test.updated`: which fields changed, unless blind
+    /// mode hides that (the redacted timeline has no `changes`).
+    private func updated(_ test: TestCase, _ changes: [String: Value]) -> [String: Value] {
+        [
+            "version": .int(Int64(test.version)),
+            "fields": test.isRedactedWhileBlind ? .null : .strings(changes.keys.sorted()),
+        ]
     }
 
     // MARK: Reading
@@ -359,7 +367,7 @@ public struct TestService {
             changes["executor"] = .string(test.executor)
         }
         if let v = fields.command {
-            test.command = try Validate.text(v, field: "command", max: 100_000, required: false)
+            test.command = try Validate.text(v, field: "command", max: TestCase.maxCommandLength, required: false)
             changes["command"] = .string(test.command)
         }
         if let v = fields.expectedDetection {

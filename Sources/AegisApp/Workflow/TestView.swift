@@ -98,7 +98,14 @@ public struct TestView: Sendable, Encodable {
 extension Principal {
     /// Whether `test` must be shown redacted to this principal.
     func seesRedacted(_ test: TestCase) -> Bool {
-        // Until red submits: a test cancelled before that stays hidden.
-        test.blind && test.red == nil && seesBlindTestsBlind
+        test.isRedactedWhileBlind && seesBlindTestsBlind
     }
+}
+
+extension TestCase {
+    /// Blind, and red has not submitted (a test cancelled before that stays
+    /// so): whoever sees blind tests blind gets it redacted. Events reach
+    /// every subscriber, so events about such a test say no more than its
+    /// redacted view and timeline do.
+    var isRedactedWhileBlind: Bool { blind && red == nil }
 }

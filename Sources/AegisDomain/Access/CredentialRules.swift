@@ -12,14 +12,28 @@ public enum CredentialRules {
 
     /// nil when `username` is acceptable, else why not.
     public static func usernameProblem(_ username: String) -> String? {
-        let bytes = Array(username.utf8)
-        guard (3...50).contains(bytes.count) else { return "username must be 3 to 50 characters" }
-        let allowed = bytes.allSatisfy { b in
-            (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b == 0x5f || b == 0x2d
-        }
-        guard allowed else { return "username may hold only letters, digits, _ and -" }
-        guard !reservedUsernames.contains(username.lowercased()) else { return "username \(username) is reserved" }
+        guard (3...50).contains(username.utf8.count) else { return "username must be 3 to 50 characters" }
+        guard let key = usernameKey(username) else { return "username may hold only letters, digits, _ and -" }
+        guard !reservedUsernames.contains(key) else { return "username \(username) is reserved" }
         return nil
+    }
+
+    /// What usernames are unique by and looked up by: the name with its
+    /// ASCII letters lower-cased, when it holds only ASCII letters, digits,
+    /// `_` and `-`. nil for any other text, which therefore names no user:
+    /// no Unicode case folding (the Kelvin sign is not `k`), no
+    /// normalisation, nothing cut at a NUL.
+    public static func usernameKey(_ text: String) -> String? {
+        var key: [UInt8] = []
+        key.reserveCapacity(text.utf8.count)
+        for b in text.utf8 {
+            switch b {
+            case 0x41...0x5a: key.append(b + 0x20)
+            case 0x61...0x7a, 0x30...0x39, 0x5f, 0x2d: key.append(b)
+            default: return nil
+            }
+        }
+        return key.isEmpty ? nil : String(decoding: key, as: UTF8.self)
     }
 
     /// nil when `password` is strong enough for `username`, else why not.

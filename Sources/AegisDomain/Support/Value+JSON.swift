@@ -4,8 +4,9 @@ extension Value {
     /// Compact JSON text, written by hand: this runs inside every write
     /// transaction (audit changes, event payloads), where `JSONEncoder`'s
     /// generality costs more than the rest of the row. Keys are sorted;
-    /// a timestamp is written as `{"$timestamp": <seconds since 1970>}`, so
-    /// that `init(storedJSON:)` gives it back as a timestamp.
+    /// a timestamp is written as `{"$timestamp": <seconds since 1970>}`
+    /// (clamped into `TimestampRange`), so that `init(storedJSON:)` gives it
+    /// back as a timestamp.
     public var jsonText: String {
         var out = ""
         out.reserveCapacity(64)
@@ -19,7 +20,8 @@ extension Value {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .double(let d): out += d.isFinite ? "\(d)" : "null"
-        case .timestamp(let t): out += "{\"\(Value.timestampKey)\":\(t.timeIntervalSince1970)}"
+        case .timestamp(let t):
+            out += "{\"\(Value.timestampKey)\":\(TimestampRange.clamped(t).timeIntervalSince1970)}"
         case .string(let s): Value.writeString(s, into: &out)
         case .array(let items):
             out += "["
@@ -43,8 +45,8 @@ extension Value {
     /// The key of the one-entry map that stands for a timestamp in stored JSON.
     static let timestampKey = "$timestamp"
 
-    /// Reads JSON written by `jsonText`, timestamps included; nil if `text`
-    /// is not JSON.
+    /// Reads JSON written by `jsonText`, timestamps included (clamped into
+    /// `TimestampRange`, whatever was written); nil if `text` is not JSON.
     public init?(storedJSON text: String) {
         guard let value = try? JSONDecoder().decode(Value.self, from: Data(text.utf8)) else { return nil }
         self = value.restoringTimestamps()
@@ -56,8 +58,8 @@ extension Value {
         case .map(let map):
             if map.count == 1, let seconds = map[Value.timestampKey] {
                 switch seconds {
-                case .int(let i): return .timestamp(Date(timeIntervalSince1970: TimeInterval(i)))
-                case .double(let d): return .timestamp(Date(timeIntervalSince1970: d))
+                case .int(let i): return .timestamp(TimestampRange.clamped(Date(timeIntervalSince1970: TimeInterval(i))))
+                case .double(let d): return .timestamp(TimestampRange.clamped(Date(timeIntervalSince1970: d)))
                 default: break
                 }
             }

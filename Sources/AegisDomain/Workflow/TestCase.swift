@@ -6,6 +6,9 @@ import Foundation
 /// On the wire and in the CLI this is a `test`; in Swift it is `TestCase`
 /// because `Test` belongs to Swift Testing.
 public struct TestCase: Sendable, Equatable {
+    /// The longest `command`, in characters, given or rendered from a template.
+    public static let maxCommandLength = 100_000
+
     /// Server-chosen id (`tst_...`).
     public var id: String
     /// Bumped by every change; mutations must quote it (`CONFLICT` if stale).
@@ -15,6 +18,7 @@ public struct TestCase: Sendable, Equatable {
     public var procedure: String
     public var platform: String
     public var executor: String
+    /// At most `maxCommandLength` characters.
     public var command: String
     public var expectedDetection: String
     /// User ids of the people on it (red and blue).

@@ -5,7 +5,8 @@ import Foundation
 
 /// A result that builds its wire form directly, for hot paths where the
 /// generic `Encodable` route costs more than the work behind it. Must give
-/// exactly what `MessagePackEncoder(nilOptionals: .explicit)` would.
+/// exactly what `MethodHandler.encoder` would (dates clamped into
+/// `TimestampRange` included).
 protocol WireEncodable {
     var wireValue: MessagePackValue { get }
 }
@@ -22,18 +23,18 @@ extension TestView: WireEncodable {
         let t = test
         let open = !redacted
         func text(_ s: String?) -> MessagePackValue { s.map(MessagePackValue.string) ?? .nil }
-        func date(_ d: Date?) -> MessagePackValue { d.map(MessagePackValue.timestamp) ?? .nil }
+        func date(_ d: Date?) -> MessagePackValue { d.map { .timestamp(TimestampRange.clamped($0)) } ?? .nil }
         func ids(_ list: [String]) -> MessagePackValue { .array(list.map(MessagePackValue.string)) }
         func approval(_ a: Approval?) -> MessagePackValue {
             guard let a, open else { return .nil }
-            return .map(["by": .string(a.by), "at": .timestamp(a.at)])
+            return .map(["by": .string(a.by), "at": date(a.at)])
         }
         var red: MessagePackValue = .nil
         if open, let r = t.red {
             red = .map([
                 "outcome": .string(r.outcome.rawValue), "commands": ids(r.commands), "notes": .string(r.notes),
                 "attack_started_at": date(r.attackStartedAt), "attack_stopped_at": date(r.attackStoppedAt),
-                "submitted_at": .timestamp(r.submittedAt), "submitted_by": .string(r.submittedBy),
+                "submitted_at": date(r.submittedAt), "submitted_by": .string(r.submittedBy),
             ])
         }
         var blue: MessagePackValue = .nil
@@ -42,13 +43,13 @@ extension TestView: WireEncodable {
                 "prevented": .string(b.prevented.rawValue), "alerted": .bool(b.alerted), "logged": .bool(b.logged),
                 "notes": .string(b.notes), "alert_severity": text(b.alertSeverity?.rawValue),
                 "detected_at": date(b.detectedAt), "detecting_tools": ids(b.detectingTools),
-                "submitted_at": .timestamp(b.submittedAt), "submitted_by": .string(b.submittedBy),
+                "submitted_at": date(b.submittedAt), "submitted_by": .string(b.submittedBy),
             ])
         }
         var rejection: MessagePackValue = .nil
         if open, let r = t.lastRejection {
             rejection = .map([
-                "side": .string(r.side.rawValue), "reason": .string(r.reason), "by": .string(r.by), "at": .timestamp(r.at),
+                "side": .string(r.side.rawValue), "reason": .string(r.reason), "by": .string(r.by), "at": date(r.at),
             ])
         }
         let remediation: MessagePackValue =
@@ -60,7 +61,7 @@ extension TestView: WireEncodable {
         return .map([
             "id": .string(t.id), "version": .int(Int64(t.version)), "technique_id": .string(t.techniqueID),
             "state": .string(t.state.rawValue), "blind": .bool(t.blind), "redacted": .bool(redacted),
-            "created_at": .timestamp(t.createdAt), "updated_at": .timestamp(t.updatedAt), "assignees": ids(t.assignees),
+            "created_at": date(t.createdAt), "updated_at": date(t.updatedAt), "assignees": ids(t.assignees),
             "name": open ? .string(t.name) : .nil, "procedure": open ? .string(t.procedure) : .nil,
             "platform": open ? .string(t.platform) : .nil, "executor": open ? .string(t.executor) : .nil,
             "command": open ? .string(t.command) : .nil,

@@ -28,10 +28,13 @@ struct CallFailure: Error {
             return CallFailure(code: coded.code, message: coded.message, details: coded.details)
         case let decoding as DecodingError:
             return parameterError(decoding)
-        case let unknown as MessagePackDecodingError:
-            let field = MessagePackDecoder.fieldPath(of: unknown) ?? "params"
-            return CallFailure(
-                code: .invalidArgument, message: "unknown parameter \(field)", details: ["field": .string(field)])
+        case let decoding as MessagePackDecodingError:
+            let field = MessagePackDecoder.fieldPath(of: decoding) ?? "params"
+            let message = switch decoding {
+            case .unknownKey: "unknown parameter \(field)"
+            case .dateOutOfRange: "\(field) must be a timestamp \(TimestampRange.description)"
+            }
+            return CallFailure(code: .invalidArgument, message: message, details: ["field": .string(field)])
         default:
             return CallFailure(
                 code: .internal, message: "internal error; request id \(requestID)",

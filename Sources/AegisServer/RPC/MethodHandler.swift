@@ -66,10 +66,13 @@ struct MethodHandler: Sendable {
     }
 
     /// Decoding is strict: unknown parameter names are refused, so a typo is
-    /// an `INVALID_ARGUMENT` naming it instead of being silently ignored.
-    static let decoder = MessagePackDecoder(rejectUnknownKeys: true)
-    /// Results always carry every field: a nil optional is sent as nil.
-    static let encoder = MessagePackEncoder(nilOptionals: .explicit)
+    /// an `INVALID_ARGUMENT` naming it instead of being silently ignored,
+    /// and so is every timestamp outside `TimestampRange`, in every method.
+    static let decoder = MessagePackDecoder(rejectUnknownKeys: true, dateRange: TimestampRange.dates)
+    /// Results always carry every field: a nil optional is sent as nil. A
+    /// date outside `TimestampRange` is sent as its nearest end, so no
+    /// result can fail to encode after its change committed.
+    static let encoder = MessagePackEncoder(nilOptionals: .explicit, dateRange: TimestampRange.dates)
 
     /// A result's wire form: built directly when the type knows how.
     static func wire<Result: Encodable>(_ result: Result) throws -> MessagePackValue {

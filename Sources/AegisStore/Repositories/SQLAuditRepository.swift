@@ -57,11 +57,11 @@ struct SQLAuditRepository<DB: SQLDatabase>: AuditRepository {
         return Page(items: items, nextKey: rows.count > query.page.limit ? items.last.map { String($0.id) } : nil)
     }
 
-    func loginFailures(username: String, since: Date) throws -> (count: Int, oldest: Date?) {
+    func loginFailures(key: String, since: Date) throws -> (count: Int, oldest: Date?) {
         // The action is a literal so that SQLite can use the partial index.
         try db.prepare(
             "SELECT count(*), min(at) FROM audit WHERE action = 'auth.login_failed' AND entity_id = ? AND at >= ?"
-        ).bind(.text(username), .int(StoreTime.micros(since))).first { row in
+        ).bind(.text(key), .int(StoreTime.micros(since))).first { row in
             (Int(row.int(0)), row.optionalInt(1).map(StoreTime.date))
         } ?? (0, nil)
     }

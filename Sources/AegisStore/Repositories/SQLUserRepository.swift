@@ -1,12 +1,16 @@
 import AegisDomain
 import Foundation
 
-/// Users and sessions in SQL. `username_key` is the lower-cased name, so
-/// `Alice` and `alice` cannot both exist.
+/// Users and sessions in SQL. `username_key` is the name with its ASCII
+/// letters lower-cased (`CredentialRules.usernameKey`), so `Alice` and
+/// `alice` cannot both exist, and a lookalike spelling finds nobody.
 struct SQLUserRepository<DB: SQLDatabase>: UserRepository {
     let db: DB
 
     func insert(_ user: User, passwordHash: String) throws {
+        // A name `user.create` would refuse keeps its exact text: it can be
+        // copied, but no sign-in finds it.
+        let key = CredentialRules.usernameKey(user.username) ?? user.username
         do {
             try db.prepare(
                 """
@@ -15,7 +19,7 @@ struct SQLUserRepository<DB: SQLDatabase>: UserRepository {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
             ).bind(
-                .text(user.id), .int(user.version), .text(user.username), .text(user.username.lowercased()),
+                .text(user.id), .int(user.version), .text(user.username), .text(key),
                 .text(user.displayName), .text(StringList.encode(user.roles.map(\.rawValue))), .bool(user.disabled),
                 .text(passwordHash), .int(StoreTime.micros(user.passwordChangedAt)), .int(StoreTime.micros(user.createdAt)),
                 .int(StoreTime.micros(user.updatedAt))
@@ -49,7 +53,8 @@ struct SQLUserRepository<DB: SQLDatabase>: UserRepository {
     }
 
     func user(username: String) throws -> User? {
-        try db.prepare("SELECT \(SQLUserRows.columns) FROM users WHERE username_key = ?").bind(.text(username.lowercased()))
+        guard let key = CredentialRules.usernameKey(username) else { return nil }
+        return try db.prepare("SELECT \(SQLUserRows.columns) FROM users WHERE username_key = ?").bind(.text(key))
             .first(SQLUserRows.user)
     }
 
@@ -73,7 +78,7 @@ struct SQLUserRepository<DB: SQLDatabase>: UserRepository {
         ).bind(filter.values).rows(SQLUserRows.user)
         let matching = role.map { r in rows.filter { $0.roles.contains(r) } } ?? rows
         let items = Array(matching.prefix(page.limit))
-        return Page(items: items, nextKey: matching.count > page.limit ? items.last?.username.lowercased() : nil)
+        return Page(items: items, nextKey: matching.count > page.limit ? items.last.map { CredentialRules.usernameKey($0.username) ?? $0.username } : nil)
     }
 
     func userIDs(withRole role: Role) throws -> [String] {

@@ -1,3 +1,4 @@
+import AegisDomain
 import Foundation
 
 /// Timestamps are stored as microseconds since 1970 (UTC), the same in
@@ -10,7 +11,11 @@ enum StoreTime {
         guard value.isFinite else { return 0 }
         return Int64(max(-9.2e18, min(9.2e18, value)))
     }
-    static func date(_ micros: Int64) -> Date { Date(timeIntervalSince1970: Double(micros) / 1_000_000) }
+    /// Clamped into `TimestampRange`: whatever an older daemon stored reads
+    /// as a time every client can decode.
+    static func date(_ micros: Int64) -> Date {
+        TimestampRange.clamped(Date(timeIntervalSince1970: Double(micros) / 1_000_000))
+    }
     static func value(_ date: Date?) -> SQLValue { date.map { .int(micros($0)) } ?? .null }
 }
 

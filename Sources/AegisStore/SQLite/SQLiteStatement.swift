@@ -32,13 +32,26 @@ final class SQLiteStatement: SQLStatement, SQLRow {
             case .null: rc = sqlite3_bind_null(stmt, index)
             case .int(let v): rc = sqlite3_bind_int64(stmt, index, v)
             case .double(let v): rc = sqlite3_bind_double(stmt, index, v)
-            case .text(let v): rc = sqlite3_bind_text(stmt, index, v, -1, transient)
+            case .text(let v): rc = bindText(v, at: index)
             case .blob(let v):
                 rc = v.withUnsafeBytes { sqlite3_bind_blob64(stmt, index, $0.baseAddress, UInt64($0.count), transient) }
             }
             guard rc == SQLITE_OK else { throw SQLiteError(resultCode: rc, detail: connection.lastError) }
         }
         return self
+    }
+
+    /// Binds every byte of `text`, a NUL included (as a C string it would
+    /// end there, and `"alice\0junk"` would match `"alice"`).
+    private func bindText(_ text: String, at index: Int32) -> Int32 {
+        // An empty buffer may have no address, which SQLite would bind as NULL.
+        guard !text.isEmpty else { return sqlite3_bind_text(stmt, index, "", 0, transient) }
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                sqlite3_bind_text64(stmt, index, chars.baseAddress, UInt64(chars.count), transient, UInt8(SQLITE_UTF8))
+            }
+        }
     }
 
     /// Steps once; true while a row is available.
