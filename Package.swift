@@ -30,13 +30,18 @@ let package = Package(
 
         // Entities, value objects, domain errors and events, port protocols.
         .target(name: "AegisDomain"),
+        // The thread-backed service type every long-running part of aegisd
+        // is (swift-service-lifecycle).
+        .target(name: "AegisRuntime", dependencies: [
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         // Use cases; talks to ports only. Template import also reads Yams's
         // bundled libyaml (`CYaml`, not a product of its own) to measure a
         // YAML file's events before Yams builds anything from it.
         .target(name: "AegisApp", dependencies: ["AegisDomain", .product(name: "Yams", package: "Yams")]),
         // SQL behind the ports: SQLite (embedded) and PostgreSQL (libpq).
         .target(name: "AegisStore", dependencies: [
-            "AegisDomain", "CSQLite", "CLibPQ", "CSodium", .product(name: "Logging", package: "swift-log"),
+            "AegisDomain", "AegisRuntime", "CSQLite", "CLibPQ", "CSodium", .product(name: "Logging", package: "swift-log"),
         ]),
         // MessagePack codec over msgpack-c, envelope, error codes.
         .target(name: "AegisWire", dependencies: ["CMsgPack"]),
@@ -44,7 +49,7 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"]),
         // RPC router, method table, worker pool, auth, event publisher.
         .target(name: "AegisServer", dependencies: [
-            "AegisApp", "AegisStore", "AegisWire", "ZeroMQ", "CSodium",
+            "AegisApp", "AegisStore", "AegisRuntime", "AegisWire", "ZeroMQ", "CSodium",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
@@ -52,7 +57,7 @@ let package = Package(
         .target(name: "AegisClient", dependencies: ["AegisWire", "ZeroMQ"]),
 
         .executableTarget(name: "aegisd", dependencies: [
-            "AegisServer",
+            "AegisServer", "AegisRuntime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -70,6 +75,10 @@ let package = Package(
         .target(name: "AegisTestSupport", dependencies: ["AegisDomain", "AegisStore"], path: "Tests/AegisTestSupport"),
         .testTarget(name: "AegisDomainTests", dependencies: ["AegisDomain"]),
         .testTarget(name: "AegisWireTests", dependencies: ["AegisWire"]),
+        .testTarget(name: "AegisRuntimeTests", dependencies: [
+            "AegisRuntime", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"]),
         .testTarget(name: "AegisStoreTests", dependencies: ["AegisStore", "AegisApp", "AegisDomain", "AegisTestSupport"]),
         .testTarget(name: "AegisAppTests", dependencies: ["AegisApp", "AegisDomain", "AegisTestSupport"]),

@@ -102,41 +102,40 @@ struct AegisDaemonCommand: AsyncParsableCommand {
             instanceID: env["AEGIS_INSTANCE_ID"].flatMap { $0.isEmpty ? nil : $0 } ?? DaemonSettings.defaultInstanceID)
 
         let daemon = Daemon(settings: settings, logger: logger)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: DaemonService(daemon: daemon))],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // Opening touches the store and binds sockets: a thread of its own,
+        // not the cooperative pool.
         do {
-            try await group.run()
+            try await onOwnThread { try daemon.start() }
         } catch {
             logger.critical("aegisd failed", metadata: ["error": .string(String(describing: error))])
+            throw ExitCode.failure
+        }
+        // Every long-running part is a service, started in order above; the
+        // group stops them in reverse on SIGTERM or SIGINT.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: daemon.services.map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var failure: (any Error)?
+        do { try await group.run() } catch { failure = error }
+        try await onOwnThread { daemon.close() }
+        if let failure {
+            logger.critical("aegisd failed", metadata: ["error": .string(String(describing: failure))])
             throw ExitCode.failure
         }
     }
 }
 
-/// Runs the daemon as a service: starts it on a thread of its own (start
-/// touches the store), waits for graceful shutdown, stops it the same way.
-struct DaemonService: Service {
-    let daemon: Daemon
-
-    func run() async throws {
-        try await onOwnThread { try daemon.start() }
-        try? await gracefulShutdown()
-        try await onOwnThread { daemon.stop() }
-    }
-
-    private func onOwnThread(_ body: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread {
-                do {
-                    try body()
-                    continuation.resume()
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }.start()
-        }
+/// Runs `body` on a thread of its own (it blocks: the store, sockets, joins).
+private func onOwnThread(_ body: @escaping @Sendable () throws -> Void) async throws {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        Thread {
+            do {
+                try body()
+                continuation.resume()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }.start()
     }
 }
-

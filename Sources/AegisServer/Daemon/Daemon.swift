@@ -1,5 +1,6 @@
 import AegisApp
 import AegisDomain
+import AegisRuntime
 import AegisStore
 import AegisWire
 import Foundation
@@ -10,6 +11,13 @@ import ZeroMQ
 /// the first admin key, imports the catalog on first start, and runs the
 /// event publisher and the RPC server until stopped. Used by the `aegisd`
 /// executable and, in process, by tests.
+///
+/// Each long-running part is a ``ThreadService``; ``services`` lists them in
+/// dependency order (the store's writers and other threads, the publisher,
+/// the RPC workers, the RPC front). `start` starts them in that order and
+/// `stop` stops them in reverse; `aegisd` hands the same list to a
+/// swift-service-lifecycle `ServiceGroup`, which stops them in reverse on
+/// SIGTERM or SIGINT, and then calls `close`.
 public final class Daemon: @unchecked Sendable {
     public let settings: DaemonSettings
     private let logger: Logger
@@ -19,6 +27,8 @@ public final class Daemon: @unchecked Sendable {
     private var server: RPCServer?
     private var store: (any StoreProvider)?
     private var running = false
+    /// In start order.
+    public private(set) var services: [ThreadService] = []
 
     /// The endpoints actually bound (wildcard ports resolved).
     public private(set) var rpcEndpoint = ""
@@ -30,20 +40,34 @@ public final class Daemon: @unchecked Sendable {
         self.dataDirectory = DataDirectory(settings.dataDirectory)
     }
 
-    /// Starts everything; returns once the RPC endpoint answers.
+    /// Opens everything and starts every service in order; returns once the
+    /// RPC endpoint answers.
     public func start() throws {
         try dataDirectory.open()
-        do { try startServing() } catch {
+        do {
+            try open()
+            for service in services { service.start() }
+            running = true
+            try writeRuntimeFile()
+        } catch {
             // Whatever started before the failure stops again, so the
             // context can end (it waits for every socket to close).
-            server?.stop(grace: .zero)
-            publisher?.stop()
+            server?.grace = .zero
+            for service in services.reversed() { service.stop() }
             shutdownResources()
             throw error
         }
+        logger.info(
+            "aegisd ready",
+            metadata: [
+                "rpc": .string(rpcEndpoint), "events": .string(eventsEndpoint), "workers": .stringConvertible(settings.workers),
+                "version": .string(settings.version),
+            ])
     }
 
-    private func startServing() throws {
+    /// Opens the store (starting its threads), binds the sockets and builds
+    /// the services, without starting them.
+    private func open() throws {
         let location = try StoreLocation.parse(settings.databaseURL, dataDirectory: settings.dataDirectory)
         // After each commit that announced events: drop cached reads, then
         // let the publisher send the events.
@@ -113,7 +137,7 @@ public final class Daemon: @unchecked Sendable {
                     principals.removeAll()
                 }
             })
-        try publisher.start()
+        try publisher.open()
         wake.target = publisher
         self.publisher = publisher
         eventsEndpoint = publisher.boundEndpoint
@@ -130,17 +154,10 @@ public final class Daemon: @unchecked Sendable {
             store: store,
             logger: logger)
         figures.attach { [weak server] in server?.statistics ?? TransportStatistics() }
-        try server.start()
+        try server.open()
         self.server = server
         rpcEndpoint = server.boundEndpoint
-        running = true
-        try writeRuntimeFile()
-        logger.info(
-            "aegisd ready",
-            metadata: [
-                "rpc": .string(rpcEndpoint), "events": .string(eventsEndpoint), "workers": .stringConvertible(settings.workers),
-                "version": .string(settings.version),
-            ])
+        services = ((store as? any StoreServices)?.services ?? []) + [publisher.service] + server.services
     }
 
     /// Requests a worker is on or will be (for tests and metrics).
@@ -153,15 +170,24 @@ public final class Daemon: @unchecked Sendable {
     /// `grace`, committed events published, sockets and store closed.
     public func stop(grace: Duration = .seconds(10)) {
         guard running else { return }
-        running = false
         logger.info("aegisd stopping")
-        server?.stop(grace: grace)
-        publisher?.stop()
+        server?.grace = grace
+        for service in services.reversed() { service.stop() }
+        close()
+    }
+
+    /// Closes the store and the sockets once the services have stopped (a
+    /// `ServiceGroup` stops them; `stop` does too).
+    public func close() {
+        guard running else { return }
+        running = false
+        for service in services.reversed() { service.stop() }
         shutdownResources()
         logger.info("aegisd stopped")
     }
 
     private func shutdownResources() {
+        services = []
         server = nil
         publisher = nil
         store?.close()

@@ -1,4 +1,5 @@
 import AegisDomain
+import AegisRuntime
 import AegisWire
 import Foundation
 import Logging
@@ -26,7 +27,6 @@ final class EventPublisher: @unchecked Sendable {
     /// instance may have committed). Guarded by `condition`.
     private var catchUp = true
     private var stopping = false
-    private let done = DispatchSemaphore(value: 0)
     private(set) var boundEndpoint = ""
     private var socket: ZMQSocket?
     /// The highest `seq` sent.
@@ -46,9 +46,12 @@ final class EventPublisher: @unchecked Sendable {
         self.session = session
         self.instance = instance
         self.logger = logger
+        _ = service
     }
 
-    func start() throws {
+    /// Binds the PUB socket and reads how far publishing got; the thread
+    /// starts with ``service``.
+    func open() throws {
         let socket = try ZMQSocket(context, .pub)
         try socket.setSendHighWaterMark(100_000)
         try socket.bind(endpoint)
@@ -58,13 +61,22 @@ final class EventPublisher: @unchecked Sendable {
         let resumed = try session.read { try $0.events.publishedSeq(instance: instance) }
         publishedSeq.store(resumed, ordering: .relaxed)
         recordedUpTo = resumed
-        let thread = Thread { [self] in
-            self.run(socket)
-            self.done.signal()
-        }
-        thread.name = "aegis-publisher"
-        thread.start()
     }
+
+    /// The publishing thread; stopping publishes what is committed first.
+    private(set) lazy var service = ThreadService(
+        name: "aegis-publisher",
+        onStop: { [weak self] in
+            guard let self else { return }
+            condition.lock()
+            stopping = true
+            condition.signal()
+            condition.unlock()
+        },
+        body: { [weak self] _ in
+            guard let self, let socket else { return }
+            run(socket)
+        })
 
     /// Called after a commit with the events it appended.
     func publish(_ events: [StoredEvent]) {
@@ -87,13 +99,7 @@ final class EventPublisher: @unchecked Sendable {
     }
 
     /// Publishes what is committed, then stops.
-    func stop() {
-        condition.lock()
-        stopping = true
-        condition.signal()
-        condition.unlock()
-        done.wait()
-    }
+    func stop() { service.stop() }
 
     private func run(_ socket: ZMQSocket) {
         defer { socket.close() }

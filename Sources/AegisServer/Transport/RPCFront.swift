@@ -99,8 +99,8 @@ final class RPCFront: @unchecked Sendable {
         var poller = ZMQPoller([router, replies])
         var drainDeadline: ContinuousClock.Instant?
         defer {
-            // Requests still queued are dropped; workers finish the one they hold.
-            queue.close(discardingPending: true)
+            // Requests still queued are dropped when the workers stop (they
+            // finish the one they hold).
             router.close()
             replies.close()
             monitor.close()

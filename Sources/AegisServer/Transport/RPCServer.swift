@@ -1,4 +1,5 @@
 import AegisDomain
+import AegisRuntime
 import AegisWire
 import Foundation
 import Logging
@@ -8,7 +9,9 @@ import ZeroMQ
 /// The RPC endpoint: one front thread (``RPCFront``) owns the ROUTER socket
 /// and a PULL socket on which workers push their replies; a fixed pool of
 /// worker threads, each with its own store session, takes requests from a
-/// shared queue. No socket is ever used by two threads.
+/// shared queue. No socket is ever used by two threads. Two services: the
+/// workers first, the front last, so that stopping in reverse stops the
+/// front (which answers what is in flight) before the workers.
 final class RPCServer: @unchecked Sendable {
     private let settings: RPCSettings
     private let context: ZMQContext
@@ -18,10 +21,10 @@ final class RPCServer: @unchecked Sendable {
     private let queue: JobQueue
     private let replyEndpoint = "inproc://aegis-replies-\(UInt64.random(in: 0...UInt64.max))"
     private let control = RPCFront.Control()
-    private var threads: [Thread] = []
-    private let finished = DispatchGroup()
     /// The endpoint actually bound (resolves `tcp://127.0.0.1:*`).
     private(set) var boundEndpoint = ""
+    /// The worker pool, then the front.
+    private(set) var services: [ThreadService] = []
 
     init(
         settings: RPCSettings, context: ZMQContext, handler: RequestHandler, store: any StoreProvider,
@@ -35,9 +38,10 @@ final class RPCServer: @unchecked Sendable {
         self.queue = JobQueue(capacity: settings.queueCapacity)
     }
 
-    /// Binds the sockets and opens every worker's session, then starts the
-    /// threads. Throws if the endpoint cannot be bound or the store opened.
-    func start() throws {
+    /// Binds the sockets and opens every worker's session; the threads start
+    /// with ``services``. Throws if the endpoint cannot be bound or the store
+    /// opened.
+    func open() throws {
         let router = try ZMQSocket(context, .router)
         try router.setMaxMessageSize(settings.hardMaxFrameBytes)
         try router.setRouterMandatory(true)
@@ -54,20 +58,32 @@ final class RPCServer: @unchecked Sendable {
             settings: settings, router: router, replies: replies, monitor: monitor, queue: queue, handler: handler,
             control: control, logger: logger)
 
-        var workers: [(any StoreSession, ZMQSocket)] = []
+        var sessions: [any StoreSession] = []
+        var sockets: [ZMQSocket] = []
         for _ in 0..<max(1, settings.workers) {
             let push = try ZMQSocket(context, .push)
             try push.setSendHighWaterMark(0)
             try push.connect(replyEndpoint)
-            workers.append((try store.openSession(), push))
+            sockets.append(push)
+            sessions.append(try store.openSession())
         }
-        for (index, worker) in workers.enumerated() {
-            let session = worker.0
-            let push = worker.1
-            nonisolated(unsafe) let unsafeSession = session
-            spawn("aegis-worker-\(index)") { [self] in self.work(session: unsafeSession, push: push) }
+        nonisolated(unsafe) let workerSessions = sessions
+        let pushes = sockets
+        let queue = self.queue, handler = self.handler
+        // The workers end when the queue closes: when they are stopped,
+        // after the front.
+        let workers = ThreadService(
+            name: "aegis-worker", count: pushes.count, stackSize: 8 << 20,
+            onStop: { queue.close(discardingPending: true) }
+        ) { index, _ in
+            Self.work(queue: queue, handler: handler, session: workerSessions[index], push: pushes[index])
         }
-        spawn("aegis-rpc") { front.run() }
+        let control = self.control
+        let frontService = ThreadService(
+            name: "aegis-rpc", stackSize: 8 << 20,
+            onStop: { control.stopping.store(true, ordering: .sequentiallyConsistent) }
+        ) { _ in front.run() }
+        services = [workers, frontService]
     }
 
     /// Requests queued for or held by a worker.
@@ -76,30 +92,18 @@ final class RPCServer: @unchecked Sendable {
     /// What the front holds and has refused, for `system.stats`.
     var statistics: TransportStatistics { control.statistics.withLock { $0 } }
 
-    /// Stops taking requests, answers those in flight (up to `grace`), then
-    /// ends the threads and closes the sockets.
-    func stop(grace: Duration) {
-        let ms = Int(grace.components.seconds * 1000 + grace.components.attoseconds / 1_000_000_000_000_000)
-        control.graceMS.store(ms, ordering: .relaxed)
-        control.stopping.store(true, ordering: .sequentiallyConsistent)
-        _ = finished.wait(timeout: .now() + .milliseconds(ms + 5000))
-    }
-
-    private func spawn(_ name: String, _ body: @escaping @Sendable () -> Void) {
-        finished.enter()
-        let thread = Thread { [finished] in
-            body()
-            finished.leave()
+    /// How long stopping waits for requests in flight to be answered.
+    var grace: Duration {
+        get { .milliseconds(control.graceMS.load(ordering: .relaxed)) }
+        set {
+            let ms = Int(newValue.components.seconds * 1000 + newValue.components.attoseconds / 1_000_000_000_000_000)
+            control.graceMS.store(ms, ordering: .relaxed)
         }
-        thread.name = name
-        thread.stackSize = 8 << 20
-        threads.append(thread)
-        thread.start()
     }
 
     // MARK: Worker threads
 
-    private func work(session: any StoreSession, push: ZMQSocket) {
+    private static func work(queue: JobQueue, handler: RequestHandler, session: any StoreSession, push: ZMQSocket) {
         defer { push.close() }
         while let job = queue.take() {
             let reply: Data

@@ -1,6 +1,6 @@
+import AegisRuntime
 import Foundation
 import Logging
-import Synchronization
 
 /// Wakes this instance when another instance of the deployment numbers
 /// events: each numbering transaction sends `NOTIFY aegis_events` with the
@@ -19,8 +19,6 @@ final class CommitListener: @unchecked Sendable {
     private let onCommit: @Sendable (_ upTo: Int64?) -> Void
     private let logger: Logger
     private let pollInterval: Duration
-    private let stopped = Mutex(false)
-    private let finished = DispatchSemaphore(value: 0)
 
     init(
         url: String, numberer: String, pollInterval: Duration = .seconds(1), logger: Logger,
@@ -31,29 +29,19 @@ final class CommitListener: @unchecked Sendable {
         self.pollInterval = pollInterval
         self.logger = logger
         self.onCommit = onCommit
+        _ = service
     }
 
-    func start() {
-        let thread = Thread { [self] in
-            self.run()
-            self.finished.signal()
-        }
-        thread.name = "aegis-listener"
-        thread.start()
-    }
+    private(set) lazy var service = ThreadService(name: "aegis-listener") { [weak self] signal in self?.run(signal) }
 
-    func stop() {
-        stopped.withLock { $0 = true }
-        finished.wait()
-    }
+    func start() { service.start() }
+    func stop() { service.stop() }
 
-    private var isStopped: Bool { stopped.withLock { $0 } }
-
-    private func run() {
+    private func run(_ signal: StopSignal) {
         var connection: PostgresConnection?
         var lastFired = ContinuousClock.now
         let sliceMS: Int32 = 100
-        while !isStopped {
+        while !signal.isStopping {
             do {
                 if connection == nil {
                     let fresh = try PostgresConnection(url: url, connectTimeout: 2)
@@ -87,7 +75,7 @@ final class CommitListener: @unchecked Sendable {
                 connection = nil
                 onCommit(nil)
                 lastFired = .now
-                Thread.sleep(forTimeInterval: 0.2)
+                signal.wait(.milliseconds(200))
             }
         }
     }

@@ -1,3 +1,4 @@
+import AegisRuntime
 import Foundation
 import Logging
 import Synchronization
@@ -16,36 +17,27 @@ final class LeaderElection: @unchecked Sendable {
     private let url: String
     private let interval: Duration
     private let logger: Logger
-    private let state = Mutex((leader: false, stopped: false))
-    private let finished = DispatchSemaphore(value: 0)
+    private let leader = Atomic<Bool>(false)
 
     init(url: String, interval: Duration = .milliseconds(500), logger: Logger) {
         self.url = url
         self.interval = interval
         self.logger = logger
+        _ = service
     }
 
     /// Whether this instance holds the lock, as of the last check.
-    var isLeader: Bool { state.withLock { $0.leader } }
+    var isLeader: Bool { leader.load(ordering: .relaxed) }
 
-    func start() {
-        let thread = Thread { [self] in
-            self.run()
-            self.finished.signal()
-        }
-        thread.name = "aegis-leader"
-        thread.start()
-    }
+    /// Stopping gives the lock up (closing the connection).
+    private(set) lazy var service = ThreadService(name: "aegis-leader") { [weak self] signal in self?.run(signal) }
 
-    /// Stops trying and gives the lock up (closing the connection).
-    func stop() {
-        state.withLock { $0.stopped = true }
-        finished.wait()
-    }
+    func start() { service.start() }
+    func stop() { service.stop() }
 
-    private func run() {
+    private func run(_ signal: StopSignal) {
         var connection: PostgresConnection?
-        while !state.withLock({ $0.stopped }) {
+        while !signal.isStopping {
             do {
                 let current = try connection ?? PostgresConnection(url: url, connectTimeout: 2, statementTimeoutMS: 2_000)
                 connection = current
@@ -55,26 +47,18 @@ final class LeaderElection: @unchecked Sendable {
                 } else if try current.prepare("SELECT pg_try_advisory_lock(\(AdvisoryLock.leader.keys))")
                     .first({ $0.bool(0) }) == true
                 {
-                    state.withLock { $0.leader = true }
+                    leader.store(true, ordering: .relaxed)
                     logger.notice("this instance is now the leader")
                 }
             } catch {
                 if isLeader { logger.warning("lost the leader lock", metadata: ["error": "\(error)"]) }
-                state.withLock { $0.leader = false }
+                leader.store(false, ordering: .relaxed)
                 connection = nil
             }
-            sleep(for: interval)
+            signal.wait(interval)
         }
-        state.withLock { $0.leader = false }
+        leader.store(false, ordering: .relaxed)
         // Closing the connection releases the lock.
         connection = nil
-    }
-
-    /// Sleeps in short slices, so `stop` is not kept waiting.
-    private func sleep(for duration: Duration) {
-        let until = ContinuousClock.now + duration
-        while ContinuousClock.now < until, !state.withLock({ $0.stopped }) {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
     }
 }

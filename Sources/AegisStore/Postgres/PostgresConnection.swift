@@ -1,3 +1,4 @@
+import AegisDomain
 import CLibPQ
 import Foundation
 
@@ -13,7 +14,7 @@ final class PostgresConnection: SQLDatabase {
     /// Reconnect attempts are spaced out while the server stays away:
     /// callers in between fail at once with `UNAVAILABLE`.
     private var retryAt: DispatchTime = .now()
-    private var backoffMS = 0
+    private var backoff = Backoff.reconnect
 
     /// Connects to `url` (a `postgres://` URL), waiting at most
     /// `connectTimeout` seconds, and sets `statement_timeout`.
@@ -96,10 +97,10 @@ final class PostgresConnection: SQLDatabase {
         }
         do {
             try reconnect(timeout: 2)
-            backoffMS = 0
+            backoff.reset()
         } catch {
-            backoffMS = min(max(50, backoffMS * 2), 2_000)
-            retryAt = .now() + .milliseconds(backoffMS)
+            let wait = backoff.fail()
+            retryAt = .now() + .nanoseconds(Int(wait.components.seconds * 1_000_000_000 + wait.components.attoseconds / 1_000_000_000))
             throw error
         }
     }

@@ -18,8 +18,8 @@ public final class PostgresStore: StoreProvider {
     public var kind: String { "postgresql" }
     let url: String
     let writers: WriterPool<PostgresConnection>
-    private let listener: CommitListener
-    private let election: LeaderElection
+    let listener: CommitListener
+    let election: LeaderElection
 
     /// Connects, applies pending migrations (one instance at a time), and
     /// starts `writerCount` writers, each on a connection of its own.

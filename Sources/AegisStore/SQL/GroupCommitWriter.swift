@@ -1,4 +1,5 @@
 import AegisDomain
+import AegisRuntime
 import Foundation
 
 /// Writes to the database with group commit, on a thread of its own.
@@ -24,8 +25,6 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
     private let afterBatch: (DB, _ appendedEvents: Bool) -> [StoredEvent]
     private var pending: [WriteJob<DB>] = []
     private var stopped = false
-    private var threadRunning = false
-    private let finished = DispatchSemaphore(value: 0)
     let maxBatch = 128
 
     /// `beforeReply` runs after a commit, before any caller of the batch is
@@ -43,29 +42,24 @@ final class GroupCommitWriter<DB: SQLDatabase>: @unchecked Sendable {
         self.beforeReply = beforeReply
         self.afterCommit = afterCommit
         self.afterBatch = afterBatch
+        _ = service
     }
 
-    /// Starts the writer thread; units submitted before wait for it.
-    func start() {
-        threadRunning = true
-        let thread = Thread { [self] in
-            self.loop()
-            self.finished.signal()
-        }
-        thread.name = "aegis-writer"
-        thread.start()
-    }
+    /// The writer thread. Units submitted before it starts wait for it;
+    /// stopping runs the units already submitted and refuses new ones.
+    private(set) lazy var service = ThreadService(
+        name: "aegis-writer",
+        onStop: { [weak self] in
+            guard let self else { return }
+            condition.lock()
+            stopped = true
+            condition.broadcast()
+            condition.unlock()
+        },
+        body: { [weak self] _ in self?.loop() })
 
-    /// Runs the units already submitted, refuses new ones, and returns once
-    /// the thread has finished.
-    func stop() {
-        condition.lock()
-        let was = threadRunning && !stopped
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
-        if was { finished.wait() }
-    }
+    func start() { service.start() }
+    func stop() { service.stop() }
 
     /// Runs `body` in the next batch and returns its result once committed.
     func submit<T>(_ body: (any Repositories) throws -> T) throws -> T {
