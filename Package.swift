@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // C libraries, each imported by exactly one wrapper target.
@@ -52,6 +53,7 @@ let package = Package(
             "AegisApp", "AegisStore", "AegisRuntime", "AegisWire", "ZeroMQ", "CSodium",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         // Synchronous RPC client used by aegisctl, plugins and the benchmark.
         .target(name: "AegisClient", dependencies: ["AegisWire", "ZeroMQ"]),

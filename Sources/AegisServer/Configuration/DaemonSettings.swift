@@ -1,9 +1,12 @@
 import Foundation
 
-/// Everything aegisd is told at start (flags, environment, defaults).
+import AegisDomain
+
+/// Everything aegisd is told at start (flags, environment, config file,
+/// defaults: ``SettingsLoader``).
 public struct DaemonSettings: Sendable {
-    public static let defaultRPCEndpoint = "tcp://127.0.0.1:7700"
-    public static let defaultEventsEndpoint = "tcp://127.0.0.1:7701"
+    public static let defaultRPCEndpoint = SettingDefaults.rpcEndpoint
+    public static let defaultEventsEndpoint = SettingDefaults.eventsEndpoint
 
     public var dataDirectory: URL
     public var rpcEndpoint: String
@@ -34,6 +37,8 @@ public struct DaemonSettings: Sendable {
     public var maxUnreadBytesTotal: Int?
     /// Request bytes held at once, queued or on a worker (nil: the default).
     public var maxPendingRequestBytes: Int?
+    /// The plugins to supervise (`[[plugin]]` in the config file).
+    public var plugins: [PluginDeclaration] = []
     /// Names this daemon in events' `source`.
     public var instanceID: String
     public var version: String
@@ -41,10 +46,11 @@ public struct DaemonSettings: Sendable {
     public init(
         dataDirectory: URL, rpcEndpoint: String = DaemonSettings.defaultRPCEndpoint,
         eventsEndpoint: String = DaemonSettings.defaultEventsEndpoint, databaseURL: String? = nil,
-        attackData: URL? = nil, workers: Int = 8, maxFrameBytes: Int = 16 << 20, maxCatalogBytes: Int64 = 512 << 20,
-        maxEvidenceBytes: Int64 = 100 << 20, uploadExpiry: TimeInterval = 3600, sessionLifetime: TimeInterval = 12 * 3600,
-        maxUploads: Int = 16, maxUploadsPerPrincipal: Int = 4,
-        maxInFlightPerCaller: Int = RPCSettings.defaultMaxInFlightPerCaller, maxUnreadBytesPerPeer: Int? = nil,
+        attackData: URL? = nil, workers: Int = SettingDefaults.workers, maxFrameBytes: Int = SettingDefaults.maxFrameBytes,
+        maxCatalogBytes: Int64 = SettingDefaults.maxCatalogBytes, maxEvidenceBytes: Int64 = SettingDefaults.maxEvidenceBytes,
+        uploadExpiry: TimeInterval = SettingDefaults.uploadExpiry, sessionLifetime: TimeInterval = SettingDefaults.sessionLifetime,
+        maxUploads: Int = SettingDefaults.maxUploads, maxUploadsPerPrincipal: Int = SettingDefaults.maxUploadsPerPrincipal,
+        maxInFlightPerCaller: Int = SettingDefaults.maxInFlightPerCaller, maxUnreadBytesPerPeer: Int? = nil,
         maxUnreadBytesTotal: Int? = nil, maxPendingRequestBytes: Int? = nil,
         instanceID: String = DaemonSettings.defaultInstanceID, version: String = AegisVersion.current
     ) {

@@ -52,8 +52,8 @@ public struct RPCSettings: Sendable {
         self.maxUnreadBytesTotal = max(maxUnreadBytesTotal ?? Self.defaultMaxUnreadBytesTotal, self.maxUnreadBytesPerPeer)
     }
 
-    public static let defaultMaxPendingRequestBytes = 64 << 20
-    public static let defaultMaxInFlightPerCaller = 16
-    public static let defaultMaxUnreadBytesPerPeer = 32 << 20
-    public static let defaultMaxUnreadBytesTotal = 256 << 20
+    public static let defaultMaxPendingRequestBytes = SettingDefaults.maxPendingRequestBytes
+    public static let defaultMaxInFlightPerCaller = SettingDefaults.maxInFlightPerCaller
+    public static let defaultMaxUnreadBytesPerPeer = SettingDefaults.maxUnreadBytesPerPeer
+    public static let defaultMaxUnreadBytesTotal = SettingDefaults.maxUnreadBytesTotal
 }
