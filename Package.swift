@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "aegisctl", targets: ["aegisctl"]),
         .executable(name: "aegis-bench", targets: ["aegis-bench"]),
         .library(name: "AegisClient", targets: ["AegisClient"]),
+        .library(name: "AegisPluginKit", targets: ["AegisPluginKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -57,6 +58,10 @@ let package = Package(
         ]),
         // Synchronous RPC client used by aegisctl, plugins and the benchmark.
         .target(name: "AegisClient", dependencies: ["AegisWire", "ZeroMQ"]),
+        // What a plugin written in Swift needs: hello, heartbeat, events, stopping.
+        .target(name: "AegisPluginKit", dependencies: ["AegisClient", "AegisWire"]),
+        // A plugin for the tests: behaves, or misbehaves as its settings say.
+        .executableTarget(name: "aegis-probe", dependencies: ["AegisPluginKit"], path: "plugins/probe/Sources/aegis-probe"),
 
         .executableTarget(name: "aegisd", dependencies: [
             "AegisServer", "AegisRuntime",

@@ -16,6 +16,8 @@ public struct AppEnvironment: Sendable {
     /// Whether this instance is the deployment's leader (runs scheduled jobs).
     public var isLeader: @Sendable () -> Bool
     public var limits: Limits
+    /// The live credentials of this instance's plugin processes.
+    public var pluginCredentials: any PluginCredentials
 
     /// Size limits of uploads and replies.
     public struct Limits: Sendable {
@@ -51,9 +53,11 @@ public struct AppEnvironment: Sendable {
         clock: any WallClock, crypto: any CryptoProvider, uploads: any UploadStaging, blobs: any BlobStore,
         instanceID: String,
         version: String, startedAt: Date, storeKind: String, limits: Limits = Limits(),
-        isLeader: @escaping @Sendable () -> Bool = { true }
+        isLeader: @escaping @Sendable () -> Bool = { true },
+        pluginCredentials: any PluginCredentials = NoPluginCredentials()
     ) {
         self.isLeader = isLeader
+        self.pluginCredentials = pluginCredentials
         self.clock = clock
         self.crypto = crypto
         self.uploads = uploads

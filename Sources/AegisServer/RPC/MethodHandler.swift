@@ -12,6 +12,8 @@ struct RequestScope {
     var logger: Logger
     /// What only the running server knows (`system.stats`).
     var figures: ServerFigures
+    /// This instance's plugin supervisor (`plugin.*`), if it has plugins.
+    var plugins: PluginSupervisor?
 }
 
 /// One entry of the method table: a name and a body that takes the raw

@@ -28,11 +28,12 @@ struct RequestHandler: Sendable {
     let principals: PrincipalCache
     let results: ReadCache
     let figures: ServerFigures
+    let plugins: PluginSupervisor?
     private let counter = RequestCounter()
 
     init(
         env: AppEnvironment, methods: MethodTable, logger: Logger, principals: PrincipalCache = PrincipalCache(),
-        results: ReadCache = ReadCache(), figures: ServerFigures = ServerFigures()
+        results: ReadCache = ReadCache(), figures: ServerFigures = ServerFigures(), plugins: PluginSupervisor? = nil
     ) {
         self.env = env
         self.methods = methods
@@ -41,6 +42,7 @@ struct RequestHandler: Sendable {
         self.principals = principals
         self.results = results
         self.figures = figures
+        self.plugins = plugins
     }
 
     // MARK: Front thread: memory only
@@ -64,9 +66,11 @@ struct RequestHandler: Sendable {
                 return .work(envelope, principalID: nil)
             }
             do { try AccessPolicy.authorize(principal, envelope.method) } catch {
+                // A plugin's call outside its scope is audited: by a worker.
+                if principal.kind == .plugin { return .work(envelope, principalID: principal.actorID) }
                 return .reply(failure(envelope, error, requestID: "front"))
             }
-            principalID = principal.id
+            principalID = principal.actorID
         }
         if method.reuse == .untilNextCommit,
             let result = results.result(
@@ -109,9 +113,13 @@ struct RequestHandler: Sendable {
                     resolved = try AuthService(env: env).authenticate(envelope.auth, session: session)
                     principals.remember(resolved, for: token, checkedAt: generation)
                 }
-                try AccessPolicy.authorize(resolved, envelope.method)
                 principal = resolved
+                try AccessPolicy.authorize(resolved, envelope.method)
             } catch {
+                if let principal, principal.kind == .plugin {
+                    let context = CallContext(requestID: requestID, principal: principal, peer: peer, session: session)
+                    try? PluginEventLog(env: env, context: context).recordScopeDenied(envelope.method)
+                }
                 return failure(envelope, error, requestID: requestID)
             }
         }
@@ -136,7 +144,7 @@ struct RequestHandler: Sendable {
                 throw CallFailure(code: .internal, message: "internal error; request id \(requestID)", isInternal: true)
             }
             let context = CallContext(requestID: requestID, principal: principal, peer: peer, session: session)
-            let result = try method.call(envelope.params, RequestScope(env: env, context: context, logger: logger, figures: figures))
+            let result = try method.call(envelope.params, RequestScope(env: env, context: context, logger: logger, figures: figures, plugins: plugins))
             if method.heavy { returnFreedMemory() }
             let encoded = MessagePack.encode(result)
             let reply = ReplyEnvelope.success(id: envelope.id, encodedResult: encoded)
