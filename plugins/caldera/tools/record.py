@@ -282,8 +282,8 @@ def main() -> None:
                           "technique_name": "Command and Scripting Interpreter: Unix Shell"}})
     pushed = potential.get("id") if isinstance(potential, dict) else None
     wait_for("the pushed link", lambda: pushed and (rec.call("GET", f"/api/v2/operations/{op_id}/links/{pushed}") or {}).get("finish"))
-    rec.record("operation-create-empty-group", "POST /operations for a group without agents (the atomic planner finishes it)",
-               "POST", "/api/v2/operations", body={"name": "nightly-empty", "group": "nobody-here", "auto_close": True})
+    empty = rec.record("operation-create-empty-group", "POST /operations for a group without agents (the atomic planner finishes it)",
+                       "POST", "/api/v2/operations", body={"name": "nightly-empty", "group": "nobody-here", "auto_close": True})
     agent.stopped.set()
     agent.join(timeout=10)
 
@@ -299,6 +299,8 @@ def main() -> None:
                    f"/api/v2/operations/{op_id}/links/{link['id']}")
         rec.record(f"link-{i}-result", f"GET that link's result ({link['ability']['ability_id']})", "GET",
                    f"/api/v2/operations/{op_id}/links/{link['id']}/result")
+    rec.record("links-empty-operation", "GET /operations/{id}/links of the operation without agents", "GET",
+               f"/api/v2/operations/{empty['id']}/links")
     rec.record("operation-unknown", "GET an operation that does not exist", "GET", "/api/v2/operations/no-such-operation")
     rec.record("links-cookie", "GET /operations/{id}/links with the session cookie", "GET",
                f"/api/v2/operations/{op_id}/links", auth="cookie")
