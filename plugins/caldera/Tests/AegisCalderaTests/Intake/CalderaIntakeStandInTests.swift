@@ -10,7 +10,7 @@ import Testing
     @Test func standInLookDecidesEveryRecordedLinkOnce() async throws {
         let standIn = try CalderaStandIn()
         let client = CalderaClient(
-            settings: CalderaSettings(url: standIn.url, credentials: .key(CalderaStandIn.key), operations: .group("aegis-rec")))
+            settings: CalderaSettings(url: standIn.url, credentials: .key(CalderaStandIn.key), operations: .group("aegis-rec"), requestTimeout: 60))
         let intake = CalderaIntake(client: client)
         var ledger = LinkIntakeLedger()
         let look = try await intake.look(ledger: ledger, techniqueExists: { Self.catalog.contains($0) })
@@ -32,7 +32,8 @@ import Testing
         let standIn = try CalderaStandIn()
         let recordings = standIn.recordings
         standIn.inject(.status(500, "boom"), on: "/api/v2/operations/\(recordings.operationID)/links")
-        let client = CalderaClient(settings: CalderaSettings(url: standIn.url, credentials: .key(CalderaStandIn.key)))
+        let client = CalderaClient(
+            settings: CalderaSettings(url: standIn.url, credentials: .key(CalderaStandIn.key), requestTimeout: 60))
         let look = try await CalderaIntake(client: client).look(ledger: LinkIntakeLedger(), techniqueExists: { _ in true })
         #expect(look.failures.map(\.operationID) == [recordings.operationID])
         #expect(look.failures.first?.error == .server(status: 500, message: "boom"))
@@ -62,7 +63,7 @@ import Testing
         }
         standIn.serve("GET", "/api/v2/operations/\(operationID)/links", json: try JSONSerialization.data(withJSONObject: links))
         let client = CalderaClient(
-            settings: CalderaSettings(url: standIn.url, credentials: .key(CalderaStandIn.key), operations: .group("aegis-rec")))
+            settings: CalderaSettings(url: standIn.url, credentials: .key(CalderaStandIn.key), operations: .group("aegis-rec"), requestTimeout: 60))
         let started = Date()
         let look = try await CalderaIntake(client: client).look(
             ledger: LinkIntakeLedger(), techniqueExists: { Self.catalog.contains($0) })
