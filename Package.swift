@@ -97,6 +97,15 @@ let package = Package(
         .testTarget(name: "AegisCLITests", dependencies: [
             "AegisTestSupport", "AegisClient", "AegisWire", "AegisDomain", "ZeroMQ", "aegisctl",
         ]),
+
+        // The Caldera plugin's REST client and intake logic, and their tests
+        // against a stand-in serving responses recorded from Caldera 5.3.
+        .target(
+            name: "AegisCaldera", dependencies: ["AegisDomain", .product(name: "Yams", package: "Yams")],
+            path: "plugins/caldera/Sources/AegisCaldera"),
+        .testTarget(
+            name: "AegisCalderaTests", dependencies: ["AegisCaldera", "AegisApp", "AegisDomain"],
+            path: "plugins/caldera/Tests/AegisCalderaTests"),
     ],
     swiftLanguageModes: [.v6]
 )

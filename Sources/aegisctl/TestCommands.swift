@@ -34,6 +34,8 @@ struct TestCreate: ParsableCommand {
     @Option(name: .long, help: "Executor, e.g. powershell.") var executor: String?
     @Option(name: .long, help: "What blue is expected to see.") var expectedDetection: String?
     @Option(name: .long, help: "A user id to assign (repeat for more).") var assignee: [String] = []
+    @Option(name: .long, help: "A host name, address or Caldera agent id it runs on (repeat for more).")
+    var target: [String] = []
     @Flag(name: .long, help: "Not blind: blue sees the procedure before red submits.") var open = false
 
     func run() throws {
@@ -44,6 +46,7 @@ struct TestCreate: ParsableCommand {
         params.put("executor", executor)
         params.put("expected_detection", expectedDetection)
         params.put("assignees", nonEmpty(assignee))
+        params.put("targets", nonEmpty(target))
         if open { params.put("blind", false) }
         try reportingFailures {
             let result = try options.client().call("test.create", params)
@@ -64,6 +67,8 @@ struct TestFromTemplate: ParsableCommand {
     @Option(name: .long, help: "Executor name, when the template has several.") var executor: String?
     @Option(name: .long, help: "A name (default: the template's).") var name: String?
     @Option(name: .long, help: "A user id to assign (repeat for more).") var assignee: [String] = []
+    @Option(name: .long, help: "A host name, address or Caldera agent id it runs on (repeat for more).")
+    var target: [String] = []
     @Flag(name: .long, help: "Not blind: blue sees the procedure before red submits.") var open = false
 
     func run() throws {
@@ -77,6 +82,7 @@ struct TestFromTemplate: ParsableCommand {
         params.put("executor", executor)
         params.put("name", name)
         params.put("assignees", nonEmpty(assignee))
+        params.put("targets", nonEmpty(target))
         if open { params.put("blind", false) }
         try reportingFailures {
             let result = try options.client().call("test.create_from_template", params)
@@ -109,6 +115,8 @@ struct TestList: ParsableCommand {
     @Option(name: .long, help: "State.") var state: TestStateArgument?
     @Option(name: .long, help: "Outcome.") var outcome: TestOutcomeArgument?
     @Option(name: .long, help: "Assigned user id.") var assignee: String?
+    @Option(name: .long, help: "A target: a host name (with or without its domain), address or agent id; any case.")
+    var target: String?
     @Option(name: .long, help: "Changed at or after this time (ISO 8601).", transform: ISOTime.argument)
     var updatedSince: Date?
     @Option(name: .long, help: "Stop after this many (default: all).") var limit: Int?
@@ -119,6 +127,7 @@ struct TestList: ParsableCommand {
         params.put("state", state)
         params.put("outcome", outcome)
         params.put("assignee", assignee)
+        params.put("target", target)
         params.put("updated_since", updatedSince)
         try reportingFailures {
             let items = try listAll(options.client(), "test.list", params, max: limit)

@@ -49,6 +49,7 @@ enum TestDisplay {
                 ("id", "id"), ("version", "version"), ("technique", "technique_id"), ("name", "name"),
                 ("state", "state"),
                 ("outcome", "outcome"), ("blind", "blind"), ("redacted", "redacted"), ("assignees", "assignees"),
+                ("targets", "targets"),
                 ("platform", "platform"), ("executor", "executor"), ("command", "command"),
                 ("expected detection", "expected_detection"), ("template", "template_id"),
                 ("retest of", "retest_of"), ("chain", "chain"), ("retests", "retests"), ("red", "red_summary"),

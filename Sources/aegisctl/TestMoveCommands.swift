@@ -37,6 +37,8 @@ struct TestUpdate: ParsableCommand {
     @Option(name: .long, help: "What blue is expected to see.") var expectedDetection: String?
     @Option(name: .long, help: "The assignees, all of them (repeat for more).") var assignee: [String] = []
     @Flag(name: .long, help: "Remove every assignee.") var clearAssignees = false
+    @Option(name: .long, help: "The targets, all of them (repeat for more).") var target: [String] = []
+    @Flag(name: .long, help: "Remove every target.") var clearTargets = false
     @Flag(name: .long, help: "Make the test blind.") var blind = false
     @Flag(name: .long, help: "Make the test open (not blind).") var open = false
 
@@ -45,8 +47,13 @@ struct TestUpdate: ParsableCommand {
         guard !(clearAssignees && !assignee.isEmpty) else {
             throw ValidationError("--clear-assignees and --assignee contradict each other")
         }
+        guard !(clearTargets && !target.isEmpty) else {
+            throw ValidationError("--clear-targets and --target contradict each other")
+        }
         let given: [Any?] = [name, procedure, command, platform, executor, expectedDetection]
-        guard given.contains(where: { $0 != nil }) || !assignee.isEmpty || clearAssignees || blind || open else {
+        guard given.contains(where: { $0 != nil }) || !assignee.isEmpty || clearAssignees || !target.isEmpty
+            || clearTargets || blind || open
+        else {
             throw ValidationError("nothing to change: give a field to set")
         }
     }
@@ -60,6 +67,7 @@ struct TestUpdate: ParsableCommand {
         params.put("executor", executor)
         params.put("expected_detection", expectedDetection)
         params.put("assignees", clearAssignees ? [] : nonEmpty(assignee))
+        params.put("targets", clearTargets ? [] : nonEmpty(target))
         if blind || open { params.put("blind", blind) }
         try test.move("test.update", params)
     }

@@ -111,7 +111,7 @@ import Testing
         }
         let blue = try export(team["blueanalyst"], ["report": "tests", "format": "csv"])
         let lines = blue.text.split(separator: "\r\n").map(String.init)
-        #expect(lines.first == "id,technique_id,name,state,outcome,platform,created_at,attack_started_at,detected_at,validated_at,remediation_owner,remediation_due_at,remediated_at")
+        #expect(lines.first == "id,technique_id,name,state,outcome,platform,created_at,attack_started_at,detected_at,validated_at,remediation_owner,remediation_due_at,remediated_at,targets")
         #expect(lines.count == 4)
         #expect(!blue.text.contains("Secret blind procedure"))
         let red = try export(team["redop"], ["report": "tests"])

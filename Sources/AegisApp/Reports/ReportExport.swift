@@ -119,14 +119,14 @@ extension ReportService {
 
     static let testColumns = [
         "id", "technique_id", "name", "state", "outcome", "platform", "created_at", "attack_started_at", "detected_at",
-        "validated_at", "remediation_owner", "remediation_due_at", "remediated_at",
+        "validated_at", "remediation_owner", "remediation_due_at", "remediated_at", "targets",
     ]
 
     static func cells(_ r: TestExportRow, hideName: Bool) -> [String] {
         [
             r.id, r.techniqueID, hideName ? "" : r.name, r.state, r.outcome ?? "", hideName ? "" : r.platform, time(r.createdAt),
             time(r.attackStartedAt), time(r.detectedAt), time(r.validatedAt), r.remediationOwner ?? "",
-            time(r.remediationDueAt), time(r.remediatedAt),
+            time(r.remediationDueAt), time(r.remediatedAt), hideName ? "" : r.targets.joined(separator: " "),
         ]
     }
 

@@ -22,11 +22,14 @@ public struct TestService {
         public var command: String?
         public var expectedDetection: String?
         public var assignees: [String]?
+        /// Host names, addresses or agent ids (`TestTargets`); the whole list.
+        public var targets: [String]?
         public var blind: Bool?
 
         public init(
             name: String? = nil, procedure: String? = nil, platform: String? = nil, executor: String? = nil,
-            command: String? = nil, expectedDetection: String? = nil, assignees: [String]? = nil, blind: Bool? = nil
+            command: String? = nil, expectedDetection: String? = nil, assignees: [String]? = nil,
+            targets: [String]? = nil, blind: Bool? = nil
         ) {
             self.name = name
             self.procedure = procedure
@@ -35,6 +38,7 @@ public struct TestService {
             self.command = command
             self.expectedDetection = expectedDetection
             self.assignees = assignees
+            self.targets = targets
             self.blind = blind
         }
     }
@@ -108,7 +112,7 @@ public struct TestService {
             let test = TestCase(
                 id: env.crypto.newID(prefix: "tst_"), techniqueID: old.techniqueID, name: old.name,
                 procedure: old.procedure, platform: old.platform, executor: old.executor, command: old.command,
-                expectedDetection: old.expectedDetection, assignees: old.assignees, blind: old.blind, state: .ready,
+                expectedDetection: old.expectedDetection, assignees: old.assignees, targets: old.targets, blind: old.blind, state: .ready,
                 procedureID: old.procedureID, templateID: old.templateID, retestOf: old.id, createdAt: now,
                 createdBy: principal.actorID)
             try repos.tests.insert(test)
@@ -144,7 +148,7 @@ public struct TestService {
             let changes = try apply(fields, to: &test, repos: repos, creating: false)
             test.version += 1
             test.updatedAt = now
-            try save(test, repos: repos, assigneesChanged: fields.assignees != nil)
+            try save(test, repos: repos, assigneesChanged: fields.assignees != nil, targetsChanged: fields.targets != nil)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "test.update", "test", id, changes: changes, event: "test.updated", payload: updated(test, changes))
             return test
@@ -285,14 +289,18 @@ public struct TestService {
         }
     }
 
+    /// Tests matching every filter given. `target` matches as
+    /// `TestTargets.matches`, and only tests whose targets the caller sees.
     public func list(
-        techniqueID: String?, state: TestState?, outcome: TestOutcome?, assignee: String?, updatedSince: Date?,
-        limit: Int?, cursor: String?
+        techniqueID: String?, state: TestState?, outcome: TestOutcome?, assignee: String?, target: String? = nil,
+        updatedSince: Date?, limit: Int?, cursor: String?
     ) throws -> ListResult<TestView> {
         let principal = try context.requirePrincipal()
         let query = TestQuery(
             techniqueID: try techniqueID.map { try AttackID.technique($0, field: "technique_id") }, state: state,
-            outcome: outcome, assignee: assignee, updatedSince: updatedSince,
+            outcome: outcome, assignee: assignee,
+            target: try target.map { try TestTargets.validate($0, field: "target") },
+            targetSkipsRedacted: principal.seesBlindTestsBlind, updatedSince: updatedSince,
             page: try Cursor.pageRequest(limit: limit, cursor: cursor))
         let now = env.clock.now()
         let page = try context.session.read { try $0.tests.tests(matching: query) }
@@ -322,8 +330,10 @@ public struct TestService {
         return test
     }
 
-    private func save(_ test: TestCase, repos: any Repositories, assigneesChanged: Bool = false) throws {
-        guard try repos.tests.update(test, assigneesChanged: assigneesChanged) else {
+    private func save(
+        _ test: TestCase, repos: any Repositories, assigneesChanged: Bool = false, targetsChanged: Bool = false
+    ) throws {
+        guard try repos.tests.update(test, assigneesChanged: assigneesChanged, targetsChanged: targetsChanged) else {
             throw AegisError(.conflict, "the test changed meanwhile; read it again", details: [:])
         }
     }
@@ -383,6 +393,10 @@ public struct TestService {
             }
             test.assignees = Array(NSOrderedSet(array: ids)).compactMap { $0 as? String }
             changes["assignees"] = .strings(test.assignees)
+        }
+        if let v = fields.targets {
+            test.targets = try TestTargets.validate(v, field: "targets")
+            changes["targets"] = .strings(test.targets)
         }
         if let v = fields.blind {
             test.blind = v

@@ -22,7 +22,7 @@ public struct TestView: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, version, name, procedure, platform, executor, command, assignees, blind, state, red, blue, outcome
+        case id, version, name, procedure, platform, executor, command, assignees, targets, blind, state, red, blue, outcome
         case approvals, remediation, chain, retests, redacted
         case techniqueID = "technique_id"
         case expectedDetection = "expected_detection"
@@ -73,6 +73,7 @@ public struct TestView: Sendable, Encodable {
         try c.encode(open ? t.platform : nil, forKey: .platform)
         try c.encode(open ? t.executor : nil, forKey: .executor)
         try c.encode(open ? t.command : nil, forKey: .command)
+        try c.encode(open ? t.targets : nil, forKey: .targets)
         try c.encode(open ? t.expectedDetection : nil, forKey: .expectedDetection)
         try c.encode(open ? t.procedureID : nil, forKey: .procedureID)
         try c.encode(open ? t.templateID : nil, forKey: .templateID)

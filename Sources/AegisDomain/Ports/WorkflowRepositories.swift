@@ -25,8 +25,9 @@ public protocol UserRepository {
 public protocol TestRepository {
     func insert(_ test: TestCase) throws
     /// Writes `test` if the stored version is `test.version - 1`; false if
-    /// not. `assigneesChanged` says whether the assignee index needs rewriting.
-    func update(_ test: TestCase, assigneesChanged: Bool) throws -> Bool
+    /// not. `assigneesChanged` and `targetsChanged` say whether the assignee
+    /// and target indexes need rewriting.
+    func update(_ test: TestCase, assigneesChanged: Bool, targetsChanged: Bool) throws -> Bool
     func test(id: String) throws -> TestCase?
     func tests(matching query: TestQuery) throws -> Page<TestCase>
     /// Ids of tests that re-run `id`, oldest first.
@@ -45,23 +46,39 @@ public protocol TestRepository {
     func statuses(techniqueIDs: [String]) throws -> [String: TechniqueStatus]
 }
 
+extension TestRepository {
+    /// Writes `test` (see `update(_:assigneesChanged:targetsChanged:)`) with
+    /// its targets unchanged.
+    public func update(_ test: TestCase, assigneesChanged: Bool) throws -> Bool {
+        try update(test, assigneesChanged: assigneesChanged, targetsChanged: false)
+    }
+}
+
 /// Filters of `test.list`, ordered by `updated_at` then id.
 public struct TestQuery: Sendable, Equatable {
     public var techniqueID: String?
     public var state: TestState?
     public var outcome: TestOutcome?
     public var assignee: String?
+    /// Tests with a target that `TestTargets.matches` this one.
+    public var target: String?
+    /// With `target`: leave out tests redacted while blind (blind, red not
+    /// submitted), whose targets the caller may not see.
+    public var targetSkipsRedacted: Bool
     public var updatedSince: Date?
     public var page: PageRequest
 
     public init(
         techniqueID: String? = nil, state: TestState? = nil, outcome: TestOutcome? = nil, assignee: String? = nil,
-        updatedSince: Date? = nil, page: PageRequest = PageRequest()
+        target: String? = nil, targetSkipsRedacted: Bool = false, updatedSince: Date? = nil,
+        page: PageRequest = PageRequest()
     ) {
         self.techniqueID = techniqueID
         self.state = state
         self.outcome = outcome
         self.assignee = assignee
+        self.target = target
+        self.targetSkipsRedacted = targetSkipsRedacted
         self.updatedSince = updatedSince
         self.page = page
     }

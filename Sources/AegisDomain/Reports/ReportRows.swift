@@ -142,6 +142,8 @@ public struct TestExportRow: Sendable, Equatable {
     public var state: String
     public var outcome: String?
     public var platform: String
+    /// The test's targets; hidden like `name`.
+    public var targets: [String]
     public var createdAt: Date
     public var attackStartedAt: Date?
     public var detectedAt: Date?
@@ -152,8 +154,8 @@ public struct TestExportRow: Sendable, Equatable {
 
     public init(
         id: String, techniqueID: String, name: String, blind: Bool, redSubmitted: Bool, state: String, outcome: String?,
-        platform: String, createdAt: Date, attackStartedAt: Date?, detectedAt: Date?, validatedAt: Date?,
-        remediationOwner: String?, remediationDueAt: Date?, remediatedAt: Date?
+        platform: String, targets: [String] = [], createdAt: Date, attackStartedAt: Date?, detectedAt: Date?,
+        validatedAt: Date?, remediationOwner: String?, remediationDueAt: Date?, remediatedAt: Date?
     ) {
         self.id = id
         self.techniqueID = techniqueID
@@ -163,6 +165,7 @@ public struct TestExportRow: Sendable, Equatable {
         self.state = state
         self.outcome = outcome
         self.platform = platform
+        self.targets = targets
         self.createdAt = createdAt
         self.attackStartedAt = attackStartedAt
         self.detectedAt = detectedAt

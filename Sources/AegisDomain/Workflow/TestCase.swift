@@ -23,6 +23,9 @@ public struct TestCase: Sendable, Equatable {
     public var expectedDetection: String
     /// User ids of the people on it (red and blue).
     public var assignees: [String]
+    /// Host names, addresses or Caldera agent ids it runs on
+    /// (`TestTargets`); part of the procedure, so blind mode hides them.
+    public var targets: [String]
     /// Until red submits, everyone but red roles and admins sees only that
     /// the test exists (`Principal.seesBlindTestsBlind`).
     public var blind: Bool
@@ -56,7 +59,7 @@ public struct TestCase: Sendable, Equatable {
     public init(
         id: String, version: Int = 1, techniqueID: String, name: String, procedure: String = "", platform: String = "",
         executor: String = "", command: String = "", expectedDetection: String = "", assignees: [String] = [],
-        blind: Bool = true, state: TestState = .draft, procedureID: String? = nil, templateID: String? = nil,
+        targets: [String] = [], blind: Bool = true, state: TestState = .draft, procedureID: String? = nil, templateID: String? = nil,
         retestOf: String? = nil, createdAt: Date, createdBy: String
     ) {
         self.id = id
@@ -69,6 +72,7 @@ public struct TestCase: Sendable, Equatable {
         self.command = command
         self.expectedDetection = expectedDetection
         self.assignees = assignees
+        self.targets = targets
         self.blind = blind
         self.state = state
         self.procedureID = procedureID ?? templateID ?? id

@@ -12,13 +12,13 @@ enum TestMethods {
             .method("test.create_from_template", FromTemplateParams.self) { p, scope in
                 try service(scope).createFromTemplate(
                     templateID: p.templateID, inputs: p.inputs ?? [:], platform: p.platform, executor: p.executor,
-                    fields: TestService.Fields(name: p.name, assignees: p.assignees, blind: p.blind))
+                    fields: TestService.Fields(name: p.name, assignees: p.assignees, targets: p.targets, blind: p.blind))
             },
             .method("test.get", IDParams.self) { p, scope in try service(scope).get(id: p.id) },
             .method("test.list", ListParams.self) { p, scope in
                 try service(scope).list(
                     techniqueID: p.techniqueID, state: p.state, outcome: p.outcome, assignee: p.assignee,
-                    updatedSince: p.updatedSince, limit: p.limit, cursor: p.cursor)
+                    target: p.target, updatedSince: p.updatedSince, limit: p.limit, cursor: p.cursor)
             },
             .method("test.update", UpdateParams.self) { p, scope in
                 try service(scope).update(id: p.id, version: p.version, fields: p.fields)
@@ -68,7 +68,7 @@ enum TestMethods {
         var fields: TestService.Fields
 
         enum CodingKeys: String, CodingKey {
-            case name, procedure, platform, executor, command, assignees, blind
+            case name, procedure, platform, executor, command, assignees, targets, blind
             case techniqueID = "technique_id"
             case expectedDetection = "expected_detection"
         }
@@ -83,6 +83,7 @@ enum TestMethods {
                 command: c.decodeIfPresent(String.self, forKey: .command),
                 expectedDetection: c.decodeIfPresent(String.self, forKey: .expectedDetection),
                 assignees: c.decodeIfPresent([String].self, forKey: .assignees),
+                targets: c.decodeIfPresent([String].self, forKey: .targets),
                 blind: c.decodeIfPresent(Bool.self, forKey: .blind))
         }
     }
@@ -93,7 +94,7 @@ enum TestMethods {
         var fields: TestService.Fields
 
         enum CodingKeys: String, CodingKey {
-            case id, version, name, procedure, platform, executor, command, assignees, blind
+            case id, version, name, procedure, platform, executor, command, assignees, targets, blind
             case expectedDetection = "expected_detection"
         }
 
@@ -109,6 +110,7 @@ enum TestMethods {
                 command: c.decodeIfPresent(String.self, forKey: .command),
                 expectedDetection: c.decodeIfPresent(String.self, forKey: .expectedDetection),
                 assignees: c.decodeIfPresent([String].self, forKey: .assignees),
+                targets: c.decodeIfPresent([String].self, forKey: .targets),
                 blind: c.decodeIfPresent(Bool.self, forKey: .blind))
         }
     }
@@ -120,9 +122,10 @@ enum TestMethods {
         var executor: String?
         var name: String?
         var assignees: [String]?
+        var targets: [String]?
         var blind: Bool?
         enum CodingKeys: String, CodingKey {
-            case inputs, platform, executor, name, assignees, blind
+            case inputs, platform, executor, name, assignees, targets, blind
             case templateID = "template_id"
         }
     }
@@ -132,11 +135,12 @@ enum TestMethods {
         var state: TestState?
         var outcome: TestOutcome?
         var assignee: String?
+        var target: String?
         var updatedSince: Date?
         var limit: Int?
         var cursor: String?
         enum CodingKeys: String, CodingKey {
-            case state, outcome, assignee, limit, cursor
+            case state, outcome, assignee, target, limit, cursor
             case techniqueID = "technique_id"
             case updatedSince = "updated_since"
         }

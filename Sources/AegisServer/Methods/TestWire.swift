@@ -64,7 +64,7 @@ extension TestView: WireEncodable {
             "created_at": date(t.createdAt), "updated_at": date(t.updatedAt), "assignees": ids(t.assignees),
             "name": open ? .string(t.name) : .nil, "procedure": open ? .string(t.procedure) : .nil,
             "platform": open ? .string(t.platform) : .nil, "executor": open ? .string(t.executor) : .nil,
-            "command": open ? .string(t.command) : .nil,
+            "command": open ? .string(t.command) : .nil, "targets": open ? ids(t.targets) : .nil,
             "expected_detection": open ? .string(t.expectedDetection) : .nil,
             "procedure_id": open ? .string(t.procedureID) : .nil, "template_id": open ? text(t.templateID) : .nil,
             "created_by": open ? .string(t.createdBy) : .nil, "retest_of": open ? text(t.retestOf) : .nil,

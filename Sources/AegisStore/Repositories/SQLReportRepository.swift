@@ -141,13 +141,13 @@ struct SQLReportRepository<DB: SQLDatabase>: ReportRepository {
         return try db.prepare(
             """
             SELECT id, technique_id, name, blind, red_submitted_at IS NOT NULL, state, outcome, platform, created_at,
-                attack_started_at, detected_at, validated_at, remediation_owner, remediation_due_at, remediated_at
+                attack_started_at, detected_at, validated_at, remediation_owner, remediation_due_at, remediated_at, targets
             FROM tests \(filter.clause) ORDER BY id LIMIT ?
             """
         ).bind(filter.values + [.int(limit)]).rows { row in
             TestExportRow(
                 id: row.text(0), techniqueID: row.text(1), name: row.text(2), blind: row.bool(3), redSubmitted: row.bool(4),
-                state: row.text(5), outcome: row.optionalText(6), platform: row.text(7), createdAt: StoreTime.date(row.int(8)),
+                state: row.text(5), outcome: row.optionalText(6), platform: row.text(7), targets: StringList.decode(row.text(15)), createdAt: StoreTime.date(row.int(8)),
                 attackStartedAt: row.optionalInt(9).map(StoreTime.date), detectedAt: row.optionalInt(10).map(StoreTime.date),
                 validatedAt: row.optionalInt(11).map(StoreTime.date), remediationOwner: row.optionalText(12),
                 remediationDueAt: row.optionalInt(13).map(StoreTime.date), remediatedAt: row.optionalInt(14).map(StoreTime.date))

@@ -2,23 +2,35 @@ import AegisDomain
 import Foundation
 
 /// Tests in SQL: one row per test with a column per field (so reports
-/// can aggregate in SQL), assignees mirrored in `test_assignees` for
-/// filtering, and the per-technique status table.
+/// can aggregate in SQL), assignees and targets mirrored in
+/// `test_assignees` and `test_targets` for filtering, and the per-technique
+/// status table.
 struct SQLTestRepository<DB: SQLDatabase>: TestRepository {
     let db: DB
 
     func insert(_ test: TestCase) throws {
         try db.prepare("INSERT INTO tests (\(SQLTestRows.columns)) VALUES (\(SQLTestRows.placeholders))").bind(SQLTestRows.values(test)).run()
         try writeAssignees(test)
+        try writeTargets(test)
     }
 
-    func update(_ test: TestCase, assigneesChanged: Bool) throws -> Bool {
+    func update(_ test: TestCase, assigneesChanged: Bool, targetsChanged: Bool) throws -> Bool {
         let values = SQLTestRows.values(test)
         let changed = try db.prepare("UPDATE tests SET \(SQLTestRows.assignments) WHERE id = ? AND version = ?")
             .bind(SQLTestRows.changeable.map { values[$0] } + [.text(test.id), .int(test.version - 1)]).run()
         guard changed == 1 else { return false }
         if assigneesChanged { try writeAssignees(test) }
+        if targetsChanged { try writeTargets(test) }
         return true
+    }
+
+    private func writeTargets(_ test: TestCase) throws {
+        try db.prepare("DELETE FROM test_targets WHERE test_id = ?").bind(.text(test.id)).run()
+        var seen: Set<String> = []
+        for target in test.targets where seen.insert(TestTargets.nameKey(target)).inserted {
+            try db.prepare("INSERT INTO test_targets (test_id, name_key, host_key) VALUES (?, ?, ?)")
+                .bind(.text(test.id), .text(TestTargets.nameKey(target)), .text(TestTargets.hostKey(target))).run()
+        }
     }
 
     private func writeAssignees(_ test: TestCase) throws {
@@ -49,6 +61,21 @@ struct SQLTestRepository<DB: SQLDatabase>: TestRepository {
         }
         if let assignee = query.assignee {
             filter.add("EXISTS (SELECT 1 FROM test_assignees a WHERE a.test_id = t.id AND a.user_id = ?)", .text(assignee))
+        }
+        if let target = query.target {
+            // As `TestTargets.matches`: a bare filter matches by host part;
+            // one with a domain matches that name, or the bare host.
+            let matching = "EXISTS (SELECT 1 FROM test_targets x WHERE x.test_id = t.id AND"
+            if TestTargets.isBare(target) {
+                filter.add("\(matching) x.host_key = ?)", .text(TestTargets.hostKey(target)))
+            } else {
+                filter.add(
+                    "\(matching) x.name_key IN (?, ?))", .text(TestTargets.nameKey(target)),
+                    .text(TestTargets.hostKey(target)))
+            }
+            if query.targetSkipsRedacted {
+                filter.add("NOT (t.blind = ? AND t.red_submitted_at IS NULL)", .bool(true))
+            }
         }
         if let since = query.updatedSince {
             filter.add("t.updated_at >= ?", .int(StoreTime.micros(since)))
@@ -165,16 +192,16 @@ enum SQLTestRows {
         blue_submitted_by, outcome, red_approved_by, red_approved_at, blue_approved_by, blue_approved_at,
         rejected_side, rejected_reason, rejected_by, rejected_at, started_at, running_since, active_seconds,
         validated_at, cancelled_at, cancel_reason, reopen_reason, remediation_owner, remediation_due_at, remediated_at,
-        created_at, created_by, updated_at
+        created_at, created_by, updated_at, targets
         """
-    static let columnCount = 53
+    static let columnCount = 54
 
     static func test(_ r: some SQLRow) -> TestCase {
         func date(_ i: Int32) -> Date? { r.optionalInt(i).map(StoreTime.date) }
         var t = TestCase(
             id: r.text(0), version: Int(r.int(1)), techniqueID: r.text(2), name: r.text(3), procedure: r.text(4),
             platform: r.text(5), executor: r.text(6), command: r.text(7), expectedDetection: r.text(8),
-            assignees: StringList.decode(r.text(9)), blind: r.bool(10), state: TestState(rawValue: r.text(11)) ?? .draft,
+            assignees: StringList.decode(r.text(9)), targets: StringList.decode(r.text(53)), blind: r.bool(10), state: TestState(rawValue: r.text(11)) ?? .draft,
             procedureID: r.text(12), templateID: r.optionalText(13), retestOf: r.optionalText(14),
             createdAt: StoreTime.date(r.int(50)), createdBy: r.text(51))
         if let outcome = r.optionalText(15).flatMap(RedResult.Outcome.init(rawValue:)), let at = date(20) {
@@ -227,7 +254,7 @@ enum SQLTestRows {
             StoreTime.value(t.validatedAt), StoreTime.value(t.cancelledAt), .optional(t.cancelReason),
             .optional(t.reopenReason), .optional(t.remediation.owner), StoreTime.value(t.remediation.dueAt),
             StoreTime.value(t.remediation.doneAt), .int(StoreTime.micros(t.createdAt)), .text(t.createdBy),
-            .int(StoreTime.micros(t.updatedAt)),
+            .int(StoreTime.micros(t.updatedAt)), .text(StringList.encode(t.targets)),
         ]
     }
 

@@ -223,6 +223,35 @@ class Client:
         """
         return import_catalog(self, paths, chunk_bytes, progress, commit_timeout)
 
+    # Tests (protocol/SPEC.md §8.8)
+
+    def create_test(
+        self, technique_id: str, name: str, *, targets: list[str] | None = None, **fields: Any
+    ) -> Any:
+        """A new draft test (``test.create``, red). ``targets``: host names, addresses or
+        Caldera agent ids it runs on; ``fields``: ``procedure``, ``command``, ``platform``,
+        ``executor``, ``expected_detection``, ``assignees``, ``blind``."""
+        return self.request(
+            "test.create", _given(technique_id=technique_id, name=name, targets=targets, **fields)
+        )
+
+    def update_test(
+        self, test_id: str, version: int, *, targets: list[str] | None = None, **fields: Any
+    ) -> Any:
+        """Edit a draft or ready test (``test.update``, red); a given list replaces the stored one
+        (``targets=[]`` clears them)."""
+        return self.request(
+            "test.update", _given(id=test_id, version=version, targets=targets, **fields)
+        )
+
+    def tests(
+        self, *, target: str | None = None, limit: int | None = None, **filters: Any
+    ) -> Iterator[Any]:
+        """Every test matching the filters (``test.list``): ``technique_id``, ``state``,
+        ``outcome``, ``assignee``, ``updated_since``, and ``target`` (a host name with or
+        without its domain, an address or an agent id; any case)."""
+        return self.paginate("test.list", limit=limit, **_given(target=target, **filters))
+
     # Scores (docs/SCORING.md)
 
     def score_org(self, domain: str | None = None) -> Any:

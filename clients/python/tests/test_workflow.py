@@ -13,6 +13,7 @@ from conftest import Daemon, ImportOutcome
 from aegis_client import (
     Client,
     Conflict,
+    InvalidArgument,
     InvalidTransition,
     PermissionDenied,
     Subscriber,
@@ -147,3 +148,22 @@ def test_logout_ends_the_session(daemon: Daemon, client: Client, catalog: Import
         me.logout()
         with Client(daemon.rpc, api_key=token, timeout=10.0) as stale, pytest.raises(Unauthenticated):
             stale.call("auth.whoami")
+
+
+def test_targets_are_set_shown_filtered_and_hidden_while_blind(team: Team) -> None:
+    red = team["redlead"]
+    t = red.create_test(TECHNIQUE, "Stop the PLC", targets=["PLC01.ot.example", "plc01.OT.example", "10.0.0.7"])
+    assert t["targets"] == ["PLC01.ot.example", "10.0.0.7"]
+    assert [x["id"] for x in red.tests(target="plc01")] == [t["id"]]
+    assert [x["id"] for x in red.tests(target="plc01.it.example")] == []
+    # Blind: blue sees no targets and finds nothing by them until red submits.
+    hidden = team["blueop"].call("test.get", id=t["id"])
+    assert hidden["redacted"] is True and hidden["targets"] is None
+    assert list(team["blueop"].tests(target="plc01")) == []
+    t = red.update_test(t["id"], t["version"], targets=["hmi01"])
+    assert t["targets"] == ["hmi01"]
+    with pytest.raises(InvalidArgument) as refused:
+        red.update_test(t["id"], t["version"], targets=["two words"])
+    assert refused.value.details["field"] == "targets[0]"
+    t = red.update_test(t["id"], t["version"], targets=[])
+    assert t["targets"] == []
