@@ -420,6 +420,34 @@ class Client:
             return result["data"]
         return result
 
+    # -- plugins (admins) -----------------------------------------------------
+
+    def plugins(self) -> list[Any]:
+        """Each supervised plugin with its state (``plugin.list``)."""
+        result = self.request("plugin.list")
+        if not isinstance(result, Mapping) or not isinstance(result.get("items"), list):
+            raise ProtocolError("plugin.list did not return {items}")
+        return result["items"]
+
+    def start_plugin(self, name: str) -> Any:
+        """Start a stopped or failed plugin (``plugin.start``)."""
+        return self.request("plugin.start", {"name": name})
+
+    def stop_plugin(self, name: str) -> Any:
+        """Stop a plugin; it stays stopped until started (``plugin.stop``)."""
+        return self.request("plugin.stop", {"name": name})
+
+    def restart_plugin(self, name: str) -> Any:
+        """Stop a plugin and start it again (``plugin.restart``)."""
+        return self.request("plugin.restart", {"name": name})
+
+    def plugin_logs(self, name: str, lines: int = 100) -> list[Any]:
+        """The last ``lines`` a plugin wrote, oldest first (``plugin.logs``)."""
+        result = self.request("plugin.logs", {"name": name, "lines": lines})
+        if not isinstance(result, Mapping) or not isinstance(result.get("items"), list):
+            raise ProtocolError("plugin.logs did not return {items}")
+        return result["items"]
+
 
 def _given(**params: Any) -> dict[str, Any]:
     """The params that were given (``None`` means absent)."""

@@ -62,11 +62,11 @@ topics = ["user."]
 
 
 def _plugin(admin: Client) -> dict:
-    return next(p for p in admin.call("plugin.list")["items"] if p["name"] == "hello")
+    return next(p for p in admin.plugins() if p["name"] == "hello")
 
 
 def _logged(admin: Client, text: str) -> bool:
-    return any(text in line["text"] for line in admin.call("plugin.logs", name="hello", lines=200)["items"])
+    return any(text in line["text"] for line in admin.plugin_logs("hello", lines=200))
 
 
 def test_a_python_plugin_says_hello_follows_events_and_stops(supervising: Daemon) -> None:
@@ -81,11 +81,18 @@ def test_a_python_plugin_says_hello_follows_events_and_stops(supervising: Daemon
         wait_for(lambda: _logged(admin, "user.created"), 10.0, "the event it follows")
         wait_for(lambda: _plugin(admin)["status"].get("events", 0) >= 1, 10.0, "its counter in a heartbeat")
 
-        stopped = admin.call("plugin.stop", name="hello")
+        stopped = admin.stop_plugin("hello")
         assert stopped["name"] == "hello"
         wait_for(lambda: _plugin(admin)["state"] == "stopped", 10.0, "the plugin to stop")
         assert _plugin(admin)["last_exit"] == "exit status 0"
         assert _logged(admin, "stopping")
+
+        # And again.
+        assert admin.start_plugin("hello")["state"] == "starting"
+        wait_for(lambda: _plugin(admin)["state"] == "running", 20.0, "the plugin to say hello again")
+        assert admin.restart_plugin("hello")["state"] == "starting"
+        wait_for(lambda: _plugin(admin)["restarts"] == 2 and _plugin(admin)["state"] == "running", 20.0,
+                 "the restarted plugin to say hello")
 
 
 def test_a_plugin_outside_aegisd_is_told_what_is_missing() -> None:
