@@ -25,6 +25,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Run only the PostgreSQL figures.") var postgresOnly = false
     @Flag(help: "Run only the analytics figures.") var analyticsOnly = false
     @Flag(help: "Run only the memory figures (bursts of large frames, unread replies, many clients).") var memoryOnly = false
+    @Flag(help: "Run only the plugin figures (supervisor overhead, restart to hello).") var pluginsOnly = false
     @Option(help: "Validated tests seeded for the analytics figures.") var analyticsTests = 100_000
     @Option(help: "Tests seeded for the CSV export figures.") var exportTests = 1_000_000
 
@@ -49,6 +50,13 @@ struct Run: ParsableCommand {
         if memoryOnly {
             print("== memory: bursts of large frames, unread replies, many clients ==")
             report.memory = try MemoryBench.run(binary: aegisd, work: work, attackData: attackData, workers: workers)
+            report.printTargets()
+            return
+        }
+        if pluginsOnly {
+            print("== plugins: supervisor overhead, restart to hello ==")
+            report.plugins = try PluginBench.run(
+                binary: aegisd, work: work, attackData: attackData, workers: workers, seconds: seconds, rounds: rounds)
             report.printTargets()
             return
         }
@@ -120,6 +128,9 @@ struct Run: ParsableCommand {
         }
         print("== memory: bursts of large frames, unread replies, many clients ==")
         report.memory = try MemoryBench.run(binary: aegisd, work: work, attackData: attackData, workers: workers)
+        print("== plugins: supervisor overhead, restart to hello ==")
+        report.plugins = try PluginBench.run(
+            binary: aegisd, work: work, attackData: attackData, workers: workers, seconds: seconds, rounds: rounds)
         print("== analytics: \(analyticsTests) validated tests, ATT&CK Enterprise v18.1 ==")
         report.analytics = try AnalyticsBench.run(
             binary: aegisd, work: work, attackData: attackData, workers: workers, tests: analyticsTests)
@@ -171,6 +182,7 @@ struct Report: Encodable {
     var analytics: AnalyticsBench.Result?
     var export: ExportBench.Result?
     var memory: MemoryBench.Result?
+    var plugins: PluginBench.Result?
 
     func printTargets() {
         print("== targets ==")
@@ -224,6 +236,13 @@ struct Report: Encodable {
                 unread.rssAfterMB - unread.rssBeforeMB <= 16, String(format: "%+.1f MB", unread.rssAfterMB - unread.rssBeforeMB))
             print(String(format: "INFO  %d clients connected at once: %.0f KB each", m.connections.clients,
                 m.connections.kilobytesPerClient))
+        }
+        if let p = plugins {
+            line("RPC throughput with 3 plugins heartbeating >= 0.97 of none", p.throughputRatio >= 0.97,
+                String(format: "%.3f (%.0f vs %.0f req/s)", p.throughputRatio, p.withPlugins.requestsPerSecond,
+                    p.withoutPlugins.requestsPerSecond))
+            print(String(format: "INFO  plugin.restart to plugin.hello answered: p50 %.1f ms, max %.1f ms",
+                p.restartToHelloP50MS, p.restartToHelloMaxMS))
         }
         if let l = postgres?.lifecycles {
             line("PostgreSQL lifecycle mutations >= 5000/s (8 clients, one instance)", l.mutationsPerSecond >= 5000,
