@@ -67,6 +67,23 @@ import Testing
         #expect(try eventually { daemon.log.text.contains("\"plugin\":\"probe\"") })
     }
 
+    @Test func theSwiftKitFollowsEventsWithoutGapsFromBeforeItStarted() throws {
+        let daemon = try TestDaemon { $0.pluginPolicy = Self.policy }
+        // Committed before the plugin exists: replayed, then followed live.
+        _ = try daemon.client().call("api_key.create", ["name": "early", "roles": ["viewer"]])
+        let later = try TestDaemon(databaseURL: daemon.storeURL, adminKey: daemon.adminKey) {
+            $0.plugins = [Self.probe(extra: ", \"follow\": [\"api_key.\"]")]
+            $0.pluginPolicy = Self.policy
+        }
+        daemon.daemon.stop()
+        #expect(try eventually { try Self.logged(later, "api_key.created") })
+        _ = try later.client().call("api_key.create", ["name": "late", "roles": ["viewer"]])
+        #expect(try eventually {
+            let lines = try later.client().call("plugin.logs", ["name": "probe", "lines": 1000])["items"]?.arrayValue ?? []
+            return lines.filter { $0["text"]?.stringValue?.contains("api_key.created") == true }.count == 3
+        })
+    }
+
     @Test func aPluginThatNeverSaysHelloIsRestartedThenFailed() throws {
         let daemon = try Self.daemon([Self.probe(behaviour: "silent")])
         #expect(try eventually(timeout: .seconds(30)) { try Self.status(daemon)?["state"] == "failed" })
