@@ -62,7 +62,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "aegis-bench", dependencies: [
-            "AegisClient", "ZeroMQ", "AegisStore", "AegisDomain",
+            "AegisClient", "ZeroMQ", "AegisStore", "AegisDomain", "AegisD3FEND",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -81,6 +81,13 @@ let package = Package(
         .testTarget(name: "AegisCLITests", dependencies: [
             "AegisTestSupport", "AegisClient", "AegisWire", "AegisDomain", "ZeroMQ", "aegisctl",
         ]),
+
+        // The D3FEND plugin's data readers: D3FEND's CSVs and web-API answers
+        // into `countermeasure.sync` params (the plugin executable comes later).
+        .target(name: "AegisD3FEND", dependencies: ["AegisDomain"], path: "plugins/d3fend/Sources/AegisD3FEND"),
+        .testTarget(
+            name: "AegisD3FENDTests", dependencies: ["AegisD3FEND", "AegisTestSupport"],
+            path: "plugins/d3fend/Tests/AegisD3FENDTests"),
     ],
     swiftLanguageModes: [.v6]
 )
