@@ -86,7 +86,7 @@ let package = Package(
         // into `countermeasure.sync` params (the plugin executable comes later).
         .target(name: "AegisD3FEND", dependencies: ["AegisDomain"], path: "plugins/d3fend/Sources/AegisD3FEND"),
         .testTarget(
-            name: "AegisD3FENDTests", dependencies: ["AegisD3FEND", "AegisTestSupport"],
+            name: "AegisD3FENDTests", dependencies: ["AegisD3FEND", "AegisTestSupport", "AegisApp", "AegisStore", "AegisDomain"],
             path: "plugins/d3fend/Tests/AegisD3FENDTests"),
     ],
     swiftLanguageModes: [.v6]
