@@ -114,6 +114,7 @@ public enum AccessPolicy {
             "countermeasure.sync": admin,
             "countermeasure.list": .authenticated,
             "countermeasure.get": .authenticated,
+            "report.countermeasures": .authenticated,
         ]
         for method in ["catalog.import", "catalog.import_begin", "catalog.import_append", "catalog.import_commit", "catalog.import_abort"] {
             rules[method] = admin
