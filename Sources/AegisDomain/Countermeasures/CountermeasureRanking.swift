@@ -40,9 +40,11 @@ public struct CountermeasureRanking: Sendable, Equatable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case domain, tactic, addressed, items
+        case domain
         case actorID = "actor_id"
+        case tactic
         case gapTechniques = "gap_techniques"
+        case addressed, items
     }
 }
 

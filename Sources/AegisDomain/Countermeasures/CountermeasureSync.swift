@@ -116,10 +116,12 @@ public struct CountermeasureSyncResult: Sendable, Equatable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case source, version, added, updated, removed, unchanged, countermeasures, links, changed, revoked
+        case source, version, added, updated, removed, unchanged
         case linksAdded = "links_added"
         case linksRemoved = "links_removed"
+        case countermeasures, links, changed
         case unknownTechniques = "unknown_techniques"
         case unknownLinks = "unknown_links"
+        case revoked
     }
 }
