@@ -1,6 +1,7 @@
 import AegisApp
 import AegisDomain
 import Foundation
+import Synchronization
 import Testing
 
 @testable import AegisStore
@@ -150,6 +151,33 @@ import AegisTestSupport
         #expect(try lastSeq == before)
         #expect(try session.read { try $0.countermeasures.stored(source: "d3fend") } == stored)
         #expect(try session.read { try $0.countermeasures.stored(source: "other") }.version == nil)
+    }
+
+    /// Two sources claiming one id at once: syncs take turns, so exactly
+    /// one holds it and the other is refused.
+    @Test func concurrentSyncsNeverShareACountermeasure() throws {
+        try importCatalog([try TestData.file(TestData.icsBundle)])
+        let outcomes = Mutex<[String]>([])
+        let env = service.env
+        let store = self.store
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let set = CountermeasureSet(
+                source: "source\(i)", version: "1", techniques: [Entry(id: "D3-X", name: "X\(i)", tactic: "Model")],
+                links: [Link(attackID: "T0803", countermeasureID: "D3-X")])
+            do {
+                let context = CallContext(requestID: "r\(i)", principal: nil, peer: nil, session: try store.openSession())
+                _ = try CountermeasureService(env: env, context: context).sync(set)
+                outcomes.withLock { $0.append("synced") }
+            } catch let error as AegisError {
+                outcomes.withLock { $0.append(error.code.rawValue) }
+            } catch {
+                outcomes.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(outcomes.withLock { $0.sorted() } == ["FAILED_PRECONDITION", "synced"])
+        let held = try session.read { try $0.countermeasures.countermeasure(id: "D3-X") }
+        #expect(held?.countermeasure.name == (held?.countermeasure.source == "source0" ? "X0" : "X1"))
+        #expect(held?.techniques.map(\.id) == ["T0803"])
     }
 
     @Test func revokedTechniquesFollowTheirSuccessor() throws {

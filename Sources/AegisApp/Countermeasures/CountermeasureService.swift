@@ -20,7 +20,7 @@ public struct CountermeasureService {
         let now = env.clock.now()
         return try context.session.write { repos in
             let store = repos.countermeasures
-            try store.lockSource(checked.source)
+            try store.lockSyncs()
             let owners = try store.owners(of: checked.countermeasures.map(\.id), except: checked.source)
             if let (i, taken) = checked.countermeasures.enumerated().first(where: { owners[$0.element.id] != nil }),
                 let owner = owners[taken.id]

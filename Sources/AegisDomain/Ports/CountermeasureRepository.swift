@@ -3,9 +3,9 @@ import Foundation
 /// Countermeasures (D3FEND defensive techniques), their links to ATT&CK
 /// techniques, and the sources that sync them.
 public protocol CountermeasureRepository {
-    /// Makes concurrent syncs of `source` take turns (a no-op where one
-    /// writer runs at a time).
-    func lockSource(_ source: String) throws
+    /// Makes syncs take turns, whatever their source, so each sees the
+    /// others' committed sets (a no-op where one writer runs at a time).
+    func lockSyncs() throws
     /// The source's countermeasures and links as stored.
     func stored(source: String) throws -> StoredCountermeasures
     /// Of `ids`, those another source than `source` holds, with that source.

@@ -7,9 +7,9 @@ import Foundation
 struct SQLCountermeasureRepository<DB: SQLDatabase>: CountermeasureRepository {
     let db: DB
 
-    func lockSource(_ source: String) throws {
+    func lockSyncs() throws {
         guard let lock = db.dialect.lockName else { return }
-        _ = try db.prepare(lock).bind(.text("countermeasure_source"), .text(source)).first { _ in true }
+        _ = try db.prepare(lock).bind(.text("countermeasure"), .text("sync")).first { _ in true }
     }
 
     func stored(source: String) throws -> StoredCountermeasures {
@@ -76,7 +76,7 @@ struct SQLCountermeasureRepository<DB: SQLDatabase>: CountermeasureRepository {
             },
             suffix: """
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, tactic = excluded.tactic, parent = excluded.parent,
-                    iri = excluded.iri, definition = excluded.definition
+                    iri = excluded.iri, definition = excluded.definition WHERE countermeasures.source = excluded.source
                 """)
         if rewriteLinks {
             try db.insertRows(
