@@ -29,7 +29,9 @@ extension AnalyticsBench {
         ("report.countermeasures G0016", "report.countermeasures", ["actor_id": "G0016"]),
     ]
 
-    static func countermeasures(binary: URL, work: URL, attackData: String, workers: Int, tests: Int) throws -> Countermeasures? {
+    static func countermeasures(binary: URL, work: URL, attackData: String, workers: Int, tests: Int) throws
+        -> Countermeasures?
+    {
         let folder = URL(fileURLWithPath: d3fendData)
         guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("d3fend_techniques.csv").path) else {
             print("report.countermeasures: skipped (no \(d3fendData) here)")
@@ -37,7 +39,8 @@ extension AnalyticsBench {
         }
         let params = D3FENDSync.params(
             version: "1.2.0",
-            techniques: try D3FENDTechnique.readCSV(Data(contentsOf: folder.appendingPathComponent("d3fend_techniques.csv"))),
+            techniques: try D3FENDTechnique.readCSV(
+                Data(contentsOf: folder.appendingPathComponent("d3fend_techniques.csv"))),
             mappings: try D3FENDMapping.readCSV(Data(contentsOf: folder.appendingPathComponent("attack_to_d3fend.csv")))
         ).set
         guard case .map(let syncParams) = try MessagePackEncoder().encodeValue(params) else {
@@ -45,7 +48,8 @@ extension AnalyticsBench {
         }
         let dataDir = work.appendingPathComponent("countermeasures")
         do {
-            let first = try ChildDaemon(binary: binary, dataDirectory: dataDir, workers: workers, attackData: attackData)
+            let first = try ChildDaemon(
+                binary: binary, dataDirectory: dataDir, workers: workers, attackData: attackData)
             _ = try first.adminKey()
             first.stop()
         }
@@ -61,10 +65,15 @@ extension AnalyticsBench {
         let org = try client.call("report.countermeasures")
         let actor = try client.call("report.countermeasures", ["actor_id": "G0016"])
         daemon.stop()
-        let countermeasures = Int(synced["countermeasures"]?.intValue ?? 0), links = Int(synced["links"]?.intValue ?? 0)
-        let gaps = Int(org["gap_techniques"]?.intValue ?? 0), actorGaps = Int(actor["gap_techniques"]?.intValue ?? 0)
-        print(String(format: "countermeasure.sync of D3FEND (%d countermeasures, %d links): %.0f ms; gap techniques: %d, G0016's: %d",
-            countermeasures, links, syncMS, gaps, actorGaps))
+        let countermeasures = Int(synced["countermeasures"]?.intValue ?? 0)
+        let links = Int(synced["links"]?.intValue ?? 0)
+        let gaps = Int(org["gap_techniques"]?.intValue ?? 0)
+        let actorGaps = Int(actor["gap_techniques"]?.intValue ?? 0)
+        print(
+            String(
+                format:
+                    "countermeasure.sync of D3FEND (%d countermeasures, %d links): %.0f ms; gap techniques: %d, G0016's: %d",
+                countermeasures, links, syncMS, gaps, actorGaps))
         var timings: [String: Timing] = [:]
         for read in countermeasureReads {
             timings[read.label] = try measure(read, binary: binary, dataDirectory: dataDir, workers: workers)

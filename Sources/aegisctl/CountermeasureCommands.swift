@@ -15,7 +15,8 @@ struct CountermeasureList: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List countermeasures.")
     @OptionGroup var options: GlobalOptions
     @Option(name: .long, help: "Only those addressing this ATT&CK technique, e.g. T1059.001.") var technique: String?
-    @Option(name: .long, help: "D3FEND tactic: Model, Harden, Detect, Isolate, Deceive, Evict or Restore.") var tactic: String?
+    @Option(name: .long, help: "D3FEND tactic: Model, Harden, Detect, Isolate, Deceive, Evict or Restore.") var tactic:
+        String?
     @Option(name: [.long, .customShort("q")], help: "Text in the id or name.") var query: String?
     @Option(name: .long, help: "Stop after this many (default: all).") var limit: Int?
 
@@ -34,8 +35,10 @@ struct CountermeasureList: ParsableCommand {
             if items.isEmpty { return print("no countermeasures") }
             Output.table(
                 items,
-                [("ID", "id", 10), ("TACTIC", "tactic", 8), ("NAME", "name", 50), ("PARENT", "parent", 10),
-                    ("SOURCE", "source", 12), ("VERSION", "source_version", 12)])
+                [
+                    ("ID", "id", 10), ("TACTIC", "tactic", 8), ("NAME", "name", 50), ("PARENT", "parent", 10),
+                    ("SOURCE", "source", 12), ("VERSION", "source_version", 12),
+                ])
         }
     }
 }
@@ -52,8 +55,10 @@ struct CountermeasureGet: ParsableCommand {
             if options.json { return Output.json(result) }
             Output.fields(
                 result,
-                [("id", "id"), ("name", "name"), ("tactic", "tactic"), ("parent", "parent"), ("source", "source"),
-                    ("version", "source_version"), ("iri", "iri")])
+                [
+                    ("id", "id"), ("name", "name"), ("tactic", "tactic"), ("parent", "parent"), ("source", "source"),
+                    ("version", "source_version"), ("iri", "iri"),
+                ])
             if let definition = result["definition"]?.stringValue, !definition.isEmpty { print("\n" + definition) }
             let techniques = result["techniques"]?.arrayValue ?? []
             print("\naddresses \(techniques.count) technique\(techniques.count == 1 ? "" : "s")")
@@ -71,7 +76,8 @@ enum CountermeasureLines {
         guard let groups = groups?.mapValue, !groups.isEmpty else { return Swift.print("\ncountermeasures  none") }
         Swift.print("\ncountermeasures")
         let width = groups.entries.map { Output.text($0.key).count }.max() ?? 0
-        let idWidth = groups.entries.flatMap { $0.value.arrayValue ?? [] }.map { Output.text($0["id"]).count }.max() ?? 0
+        let idWidth =
+            groups.entries.flatMap { $0.value.arrayValue ?? [] }.map { Output.text($0["id"]).count }.max() ?? 0
         for (key, list) in groups.entries {
             for (i, item) in (list.arrayValue ?? []).enumerated() {
                 let tactic = i == 0 ? Output.text(key) : ""
@@ -88,9 +94,11 @@ enum CountermeasureLines {
 struct ReportCountermeasures: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "countermeasures",
-        abstract: "Countermeasures ranked by the gap techniques (missed or logged; an actor's untested too) each addresses.")
+        abstract:
+            "Countermeasures ranked by the gap techniques (missed or logged; an actor's untested too) each addresses.")
     @OptionGroup var options: GlobalOptions
-    @Option(name: .long, help: "A group or campaign, e.g. G0016: its missed, logged or untested techniques.") var actor: String?
+    @Option(name: .long, help: "A group or campaign, e.g. G0016: its missed, logged or untested techniques.") var actor:
+        String?
     @Option(name: .long, help: "Only countermeasures of this D3FEND tactic, e.g. Detect.") var tactic: String?
     @Option(name: .long, help: "Domain (default enterprise-attack).") var domain: String?
     @Option(name: .long, help: "At most this many (default 100).") var limit: Int?
@@ -107,8 +115,9 @@ struct ReportCountermeasures: ParsableCommand {
             let gaps = result["gap_techniques"]?.intValue ?? 0
             let addressed = result["addressed"]?.intValue ?? 0
             let whose = result["actor_id"]?.stringValue.map { " of \($0)" } ?? ""
-            print("\(Output.text(result["domain"])): \(gaps) gap technique\(gaps == 1 ? "" : "s")\(whose), "
-                + "\(addressed) addressed by a countermeasure, \(gaps - addressed) by none\n")
+            print(
+                "\(Output.text(result["domain"])): \(gaps) gap technique\(gaps == 1 ? "" : "s")\(whose), "
+                    + "\(addressed) addressed by a countermeasure, \(gaps - addressed) by none\n")
             let items = result["items"]?.arrayValue ?? []
             if items.isEmpty { return print("no countermeasure addresses a gap") }
             let rows: [MessagePackValue] = items.enumerated().map { i, item in
@@ -120,8 +129,11 @@ struct ReportCountermeasures: ParsableCommand {
             }
             Output.table(
                 rows,
-                [("RANK", "rank", 4), ("ID", "id", 10), ("TACTIC", "tactic", 8), ("GAPS", "gaps", 5), ("NAME", "name", 40),
-                    ("TECHNIQUES", "techniques", 120)])
+                [
+                    ("RANK", "rank", 4), ("ID", "id", 10), ("TACTIC", "tactic", 8), ("GAPS", "gaps", 5),
+                    ("NAME", "name", 40),
+                    ("TECHNIQUES", "techniques", 120),
+                ])
         }
     }
 }

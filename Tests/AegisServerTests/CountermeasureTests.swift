@@ -30,14 +30,16 @@ import Testing
             entry("D3-PH", "Platform Hardening", "harden"),
         ]),
         "links": .array([
-            link("T0803", "D3-NTF", ["sends:Message<filters:NetworkTraffic"]), link("T0803", "D3-NTA"), link("T0803", "D3-PH"),
+            link("T0803", "D3-NTF", ["sends:Message<filters:NetworkTraffic"]), link("T0803", "D3-NTA"),
+            link("T0803", "D3-PH"),
             link("T0800", "D3-PH"), link("T1059.001", "D3-NTA"),
         ]),
     ]
 
     @Test func syncedCountermeasuresAreListedShownAndAnnounced() throws {
         let team = try Team()
-        let admin = team.admin, viewer = team["viewer1"]
+        let admin = team.admin
+        let viewer = team["viewer1"]
         // Read (and cached) before the sync: none yet.
         #expect(try viewer.call("technique.get", ["id": "T0803"])["countermeasures"] == .map([:]))
         let start = try admin.call("events.status")["last_seq"]?.intValue ?? 0
@@ -61,9 +63,15 @@ import Testing
         let ntf = all["items"]?.arrayValue?[1]
         #expect(ntf?["parent"] == "D3-NTA" && ntf?["tactic"] == "Isolate" && ntf?["source"] == "d3fend")
         #expect(ntf?["source_version"] == "1.2.0" && ntf?["iri"] == .nil && ntf?["definition"] == "")
-        #expect(try viewer.call("countermeasure.list", ["tactic": "harden"])["items"]?.arrayValue?.map { $0["id"] } == ["D3-PH"])
-        #expect(try viewer.call("countermeasure.list", ["technique_id": "T0800"])["items"]?.arrayValue?.map { $0["id"] } == ["D3-PH"])
-        #expect(try viewer.call("countermeasure.list", ["q": "traffic", "tactic": ""])["items"]?.arrayValue?.count == 2)
+        #expect(
+            try viewer.call("countermeasure.list", ["tactic": "harden"])["items"]?.arrayValue?.map { $0["id"] } == [
+                "D3-PH"
+            ])
+        #expect(
+            try viewer.call("countermeasure.list", ["technique_id": "T0800"])["items"]?.arrayValue?.map { $0["id"] }
+                == ["D3-PH"])
+        #expect(
+            try viewer.call("countermeasure.list", ["q": "traffic", "tactic": ""])["items"]?.arrayValue?.count == 2)
         let first = try viewer.call("countermeasure.list", ["limit": 2])
         let rest = try viewer.call("countermeasure.list", ["limit": 2, "cursor": first["next_cursor"] ?? .nil])
         #expect(rest["items"]?.arrayValue?.map { $0["id"] } == ["D3-PH"])
@@ -72,18 +80,25 @@ import Testing
         #expect(ph["id"] == "D3-PH" && ph["tactic"] == "Harden")
         #expect(ph["techniques"]?.arrayValue?.map { $0["id"] } == ["T0800", "T0803"])
         let shown = try viewer.call("countermeasure.get", ["id": "D3-NTF"])
-        #expect(shown["techniques"] == .array([
-            .map(["id": "T0803", "name": "Block Command Message", "artifacts": .array(["sends:Message<filters:NetworkTraffic"])])
-        ]))
+        #expect(
+            shown["techniques"]
+                == .array([
+                    .map([
+                        "id": "T0803", "name": "Block Command Message",
+                        "artifacts": .array(["sends:Message<filters:NetworkTraffic"]),
+                    ])
+                ]))
 
         // One event, replayable, with the counts.
         let replay = try admin.call("events.replay", ["after_seq": .int(start), "limit": 100])
         let events = replay["items"]?.arrayValue?.filter { $0["type"] == "countermeasure.synced" } ?? []
         #expect(events.count == 1)
         #expect(events.first?["subject"] == .map(["kind": "countermeasure_source", "id": "d3fend"]))
-        #expect(events.first?["payload"] == .map([
-            "added": 3, "links": 4, "removed": 0, "source": "d3fend", "updated": 0, "version": "1.2.0",
-        ]))
+        #expect(
+            events.first?["payload"]
+                == .map([
+                    "added": 3, "links": 4, "removed": 0, "source": "d3fend", "updated": 0, "version": "1.2.0",
+                ]))
         let audit = try admin.call("audit.list", ["entity_kind": "countermeasure_source"])
         #expect(audit["items"]?.arrayValue?.first?["action"] == "countermeasure.sync")
 
@@ -149,13 +164,22 @@ import Testing
             (entry { $0["tactic"] = "Protect" }, invalid, "techniques[0].tactic"),
             (entry { $0["parent"] = "D3-NOPE" }, invalid, "techniques[0].parent"),
             (entry { $0["iri"] = 5 }, invalid, "techniques[0].iri"),
-            (entry { $0["definition"] = .string(String(repeating: "d", count: 10_001)) }, invalid, "techniques[0].definition"),
+            (
+                entry { $0["definition"] = .string(String(repeating: "d", count: 10_001)) }, invalid,
+                "techniques[0].definition"
+            ),
             (entry { $0["color"] = "red" }, invalid, "techniques[0].color"),
             (link { $0["attack_id"] = "X1" }, invalid, "links[0].attack_id"),
             (link { $0["countermeasure_id"] = "D3-ZZZ" }, invalid, "links[0].countermeasure_id"),
             (link { $0["artifacts"] = "a" }, invalid, "links[0].artifacts"),
-            (link { $0["artifacts"] = .array(Array(repeating: "a", count: 51)) }, "RESOURCE_EXHAUSTED", "links[0].artifacts"),
-            (with("links", .array(Array(repeating: Self.link("T0803", "D3-NTA"), count: 100_001))), "RESOURCE_EXHAUSTED", "links"),
+            (
+                link { $0["artifacts"] = .array(Array(repeating: "a", count: 51)) }, "RESOURCE_EXHAUSTED",
+                "links[0].artifacts"
+            ),
+            (
+                with("links", .array(Array(repeating: Self.link("T0803", "D3-NTA"), count: 100_001))),
+                "RESOURCE_EXHAUSTED", "links"
+            ),
         ]
         for (params, expected, field) in cases {
             let (got, gotField) = refused("countermeasure.sync", params)
@@ -178,7 +202,8 @@ import Testing
         for (params, field) in [
             (["limit": 0] as MessagePackMap, "limit"), (["limit": 1001], "limit"), (["cursor": "nope"], "cursor"),
             (["tactic": "protect"], "tactic"), (["technique_id": "TA0002"], "technique_id"),
-            (["q": .string(String(repeating: "q", count: 201))], "q"), (["sort": "name"], "sort"), (["limit": "10"], "limit"),
+            (["q": .string(String(repeating: "q", count: 201))], "q"), (["sort": "name"], "sort"),
+            (["limit": "10"], "limit"),
         ] {
             #expect(refused("countermeasure.list", params) == (invalid, field))
         }

@@ -1,10 +1,10 @@
 import AegisApp
 import AegisDomain
+import AegisTestSupport
 import Foundation
 import Testing
 
 @testable import AegisStore
-import AegisTestSupport
 
 /// `report.countermeasures`' ranking on a small hand-built case, on both
 /// stores: which techniques are gaps, and which countermeasures close most.
@@ -21,7 +21,8 @@ import AegisTestSupport
         store = try TestStore.open(url)
         session = try store.openSession()
         let known = try session.read { try $0.catalog.attackIDsByStixID() }
-        let bundles = try CatalogImporter(crypto: TestCrypto()).bundles(from: [try TestData.file(TestData.icsBundle)], knownIDs: known)
+        let bundles = try CatalogImporter(crypto: TestCrypto()).bundles(
+            from: [try TestData.file(TestData.icsBundle)], knownIDs: known)
         _ = try session.write { repos in try bundles.map { try repos.catalog.importBundle($0, at: Date()) } }
         let statuses: [String: TechniqueStatus] = [
             "T0803": .missed, "T0800": .logged, "T0801": .detected, "T0802": .partial, "T0852": .detected,
@@ -35,13 +36,17 @@ import AegisTestSupport
         ]
         let tactics: [String: DefensiveTactic] = ["D3-A": .detect, "D3-B": .harden, "D3-C": .isolate, "D3-D": .detect]
         try session.write { repos in
-            for (technique, status) in statuses { try repos.tests.setStatus(status, techniqueID: technique, at: Date()) }
+            for (technique, status) in statuses {
+                try repos.tests.setStatus(status, techniqueID: technique, at: Date())
+            }
             let countermeasures = links.keys.sorted().map {
-                Countermeasure(id: $0, name: "Name of \($0)", tactic: tactics[$0] ?? .model, source: "test", sourceVersion: "1")
+                Countermeasure(
+                    id: $0, name: "Name of \($0)", tactic: tactics[$0] ?? .model, source: "test", sourceVersion: "1")
             }
             let all = links.flatMap { c, ts in ts.map { CountermeasureLink(countermeasureID: c, techniqueID: $0) } }
             let changes = CountermeasureChanges(
-                from: StoredCountermeasures(version: nil, countermeasures: [], links: []), to: countermeasures, links: all, version: "1")
+                from: StoredCountermeasures(version: nil, countermeasures: [], links: []), to: countermeasures,
+                links: all, version: "1")
             try repos.countermeasures.apply(changes, links: all, source: "test", version: "1", at: Date(), by: nil)
         }
     }
@@ -66,7 +71,10 @@ import AegisTestSupport
         #expect(harden.gapTechniques == 4 && harden.addressed == 3)
         let isolate = try rank(CountermeasureRankingQuery(domain: "ics-attack", tactic: .isolate))
         #expect(isolate.items.isEmpty && isolate.addressed == 0 && isolate.gapTechniques == 4)
-        #expect(summary(try rank(CountermeasureRankingQuery(domain: "ics-attack", limit: 1))) == ["D3-A 3 T0800,T0803,T0817"])
+        #expect(
+            summary(try rank(CountermeasureRankingQuery(domain: "ics-attack", limit: 1))) == [
+                "D3-A 3 T0800,T0803,T0817"
+            ])
         let enterprise = try rank(CountermeasureRankingQuery(domain: "enterprise-attack"))
         #expect(enterprise.gapTechniques == 0 && enterprise.items.isEmpty)
     }

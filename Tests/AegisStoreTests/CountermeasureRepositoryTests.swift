@@ -1,11 +1,11 @@
 import AegisApp
 import AegisDomain
+import AegisTestSupport
 import Foundation
 import Synchronization
 import Testing
 
 @testable import AegisStore
-import AegisTestSupport
 
 /// `countermeasure.sync` and the reads behind `countermeasure.*` on both
 /// stores: a sync replaces one source's set whole, a repeat writes nothing,
@@ -49,7 +49,9 @@ import AegisTestSupport
         ],
         links: [
             Link(attackID: "T0803", countermeasureID: "D3-NA", artifacts: ["sends:Message<analyzes:NetworkTraffic"]),
-            Link(attackID: "t0803", countermeasureID: "D3-NA", artifacts: ["sends:Message<analyzes:NetworkTraffic", "b:Y<c:Z"]),
+            Link(
+                attackID: "t0803", countermeasureID: "D3-NA",
+                artifacts: ["sends:Message<analyzes:NetworkTraffic", "b:Y<c:Z"]),
             Link(attackID: "T0803", countermeasureID: "D3-NTF"),
             Link(attackID: "T0800", countermeasureID: "D3-NA"),
             Link(attackID: "T9999", countermeasureID: "D3-NTF"),
@@ -71,25 +73,32 @@ import AegisTestSupport
         #expect(synced.revoked.isEmpty)
         #expect(try lastSeq == before + 1)
         let audit = try #require(try audits().first)
-        #expect(audit.action == "countermeasure.sync" && audit.entityID == "d3fend" && audit.actor == "api_key:key_admin")
-        #expect(audit.changes["added"] == .int(2) && audit.changes["links"] == .int(3) && audit.changes["unknown_links"] == .int(1))
+        #expect(
+            audit.action == "countermeasure.sync" && audit.entityID == "d3fend" && audit.actor == "api_key:key_admin")
+        #expect(
+            audit.changes["added"] == .int(2) && audit.changes["links"] == .int(3)
+                && audit.changes["unknown_links"] == .int(1))
 
         let stored = try session.read { try $0.countermeasures.stored(source: "d3fend") }
         #expect(stored.version == "1.2.0")
-        #expect(stored.countermeasures == [
-            Countermeasure(
-                id: "D3-NA", name: "Network Analysis", tactic: .detect, definition: "Watching traffic, closely.",
-                source: "d3fend", sourceVersion: "1.2.0"),
-            Countermeasure(
-                id: "D3-NTF", name: "Network Traffic Filtering", tactic: .isolate, parent: "D3-NA", iri: "x#NTF",
-                source: "d3fend", sourceVersion: "1.2.0"),
-        ])
+        #expect(
+            stored.countermeasures == [
+                Countermeasure(
+                    id: "D3-NA", name: "Network Analysis", tactic: .detect, definition: "Watching traffic, closely.",
+                    source: "d3fend", sourceVersion: "1.2.0"),
+                Countermeasure(
+                    id: "D3-NTF", name: "Network Traffic Filtering", tactic: .isolate, parent: "D3-NA", iri: "x#NTF",
+                    source: "d3fend", sourceVersion: "1.2.0"),
+            ])
         // The link named twice is one, with both paths.
         let na = try #require(try session.read { try $0.countermeasures.countermeasure(id: "D3-NA") })
-        #expect(na.techniques == [
-            AddressedTechnique(id: "T0800", name: "Activate Firmware Update Mode", artifacts: []),
-            AddressedTechnique(id: "T0803", name: "Block Command Message", artifacts: ["sends:Message<analyzes:NetworkTraffic", "b:Y<c:Z"]),
-        ])
+        #expect(
+            na.techniques == [
+                AddressedTechnique(id: "T0800", name: "Activate Firmware Update Mode", artifacts: []),
+                AddressedTechnique(
+                    id: "T0803", name: "Block Command Message",
+                    artifacts: ["sends:Message<analyzes:NetworkTraffic", "b:Y<c:Z"]),
+            ])
 
         // The same set again: the same counts, nothing written.
         let again = try service.sync(Self.first)
@@ -102,7 +111,9 @@ import AegisTestSupport
         let second = CountermeasureSet(
             source: "d3fend", version: "1.3.0",
             techniques: [
-                Entry(id: "D3-NA", name: "Network Traffic Analysis", tactic: "Detect", definition: "Watching traffic, closely."),
+                Entry(
+                    id: "D3-NA", name: "Network Traffic Analysis", tactic: "Detect",
+                    definition: "Watching traffic, closely."),
                 Entry(id: "D3-PH", name: "Platform Hardening", tactic: "Harden"),
             ],
             links: [Link(attackID: "T0803", countermeasureID: "D3-PH")])
@@ -117,15 +128,18 @@ import AegisTestSupport
         #expect(try session.read { try $0.countermeasures.countermeasures(addressing: "T0803") }.map(\.id) == ["D3-PH"])
 
         // Only the version changes: announced, nothing else counted.
-        let bumped = try service.sync(CountermeasureSet(source: "d3fend", version: "1.3.1", techniques: second.techniques, links: second.links))
-        #expect(bumped.changed && bumped.added == 0 && bumped.updated == 0 && bumped.removed == 0 && bumped.linksAdded == 0)
+        let bumped = try service.sync(
+            CountermeasureSet(source: "d3fend", version: "1.3.1", techniques: second.techniques, links: second.links))
+        #expect(
+            bumped.changed && bumped.added == 0 && bumped.updated == 0 && bumped.removed == 0 && bumped.linksAdded == 0)
         #expect(try session.read { try $0.countermeasures.stored(source: "d3fend") }.version == "1.3.1")
         #expect(try lastSeq == before + 3)
 
         // An empty set withdraws the source's countermeasures.
         let emptied = try service.sync(CountermeasureSet(source: "d3fend", version: "1.3.1", techniques: [], links: []))
         #expect(emptied.removed == 2 && emptied.countermeasures == 0 && emptied.links == 0)
-        #expect(try session.read { try $0.countermeasures.countermeasures(matching: CountermeasureQuery()) }.items.isEmpty)
+        #expect(
+            try session.read { try $0.countermeasures.countermeasures(matching: CountermeasureQuery()) }.items.isEmpty)
     }
 
     @Test func refusedSyncsLeaveNoTrace() throws {
@@ -140,9 +154,13 @@ import AegisTestSupport
             } catch let error as AegisError { return error } catch { return nil }
         }
         // Another source may not take a countermeasure this one holds.
-        let taken = refusal(CountermeasureSet(
-            source: "other", version: "1", techniques: [Entry(id: "D3-X", name: "X", tactic: "Model"), Entry(id: "D3-NTF", name: "Y", tactic: "Model")],
-            links: []))
+        let taken = refusal(
+            CountermeasureSet(
+                source: "other", version: "1",
+                techniques: [
+                    Entry(id: "D3-X", name: "X", tactic: "Model"), Entry(id: "D3-NTF", name: "Y", tactic: "Model"),
+                ],
+                links: []))
         #expect(taken?.code == .failedPrecondition)
         #expect(taken?.details["field"] == .string("techniques[1].id") && taken?.details["source"] == .string("d3fend"))
         var bad = Self.first
@@ -165,7 +183,8 @@ import AegisTestSupport
                 source: "source\(i)", version: "1", techniques: [Entry(id: "D3-X", name: "X\(i)", tactic: "Model")],
                 links: [Link(attackID: "T0803", countermeasureID: "D3-X")])
             do {
-                let context = CallContext(requestID: "r\(i)", principal: nil, peer: nil, session: try store.openSession())
+                let context = CallContext(
+                    requestID: "r\(i)", principal: nil, peer: nil, session: try store.openSession())
                 _ = try CountermeasureService(env: env, context: context).sync(set)
                 outcomes.withLock { $0.append("synced") }
             } catch let error as AegisError {
@@ -185,17 +204,19 @@ import AegisTestSupport
         let lineage = try session.read { try $0.countermeasures.techniqueLineage() }
         #expect(lineage["T1053.001"] == TechniqueLineage(revoked: true, revokedBy: "T1053.002"))
         #expect(lineage["T1059.001"] == TechniqueLineage(revoked: false))
-        let result = try service.sync(CountermeasureSet(
-            source: "d3fend", version: "1.2.0", techniques: [Entry(id: "D3-PSA", name: "Process Spawn Analysis", tactic: "Detect")],
-            links: [
-                Link(attackID: "T1053.001", countermeasureID: "D3-PSA", artifacts: ["a"]),
-                // T1150 was revoked by T1547.011, itself revoked by T1647.
-                Link(attackID: "T1150", countermeasureID: "D3-PSA", artifacts: ["b"]),
-                Link(attackID: "T1647", countermeasureID: "D3-PSA", artifacts: ["c"]),
-                Link(attackID: "T1059.001", countermeasureID: "D3-PSA"),
-                Link(attackID: "T0000", countermeasureID: "D3-PSA"),
-                Link(attackID: "T0000", countermeasureID: "D3-PSA"),
-            ]))
+        let result = try service.sync(
+            CountermeasureSet(
+                source: "d3fend", version: "1.2.0",
+                techniques: [Entry(id: "D3-PSA", name: "Process Spawn Analysis", tactic: "Detect")],
+                links: [
+                    Link(attackID: "T1053.001", countermeasureID: "D3-PSA", artifacts: ["a"]),
+                    // T1150 was revoked by T1547.011, itself revoked by T1647.
+                    Link(attackID: "T1150", countermeasureID: "D3-PSA", artifacts: ["b"]),
+                    Link(attackID: "T1647", countermeasureID: "D3-PSA", artifacts: ["c"]),
+                    Link(attackID: "T1059.001", countermeasureID: "D3-PSA"),
+                    Link(attackID: "T0000", countermeasureID: "D3-PSA"),
+                    Link(attackID: "T0000", countermeasureID: "D3-PSA"),
+                ]))
         #expect(result.revoked == ["T1053.001": "T1053.002", "T1150": "T1647"])
         #expect(result.unknownTechniques == [TechniqueIDCount(id: "T0000", count: 2)] && result.unknownLinks == 2)
         let stored = try session.read { try $0.countermeasures.stored(source: "d3fend") }.links
@@ -207,9 +228,11 @@ import AegisTestSupport
     @Test func listsFilterAndPage() throws {
         try importCatalog([try TestData.file(TestData.icsBundle)])
         _ = try service.sync(Self.first)
-        _ = try service.sync(CountermeasureSet(
-            source: "lab", version: "7", techniques: [Entry(id: "D3-LAB1", name: "Lab traffic watch", tactic: "Detect")],
-            links: [Link(attackID: "T0803", countermeasureID: "D3-LAB1")]))
+        _ = try service.sync(
+            CountermeasureSet(
+                source: "lab", version: "7",
+                techniques: [Entry(id: "D3-LAB1", name: "Lab traffic watch", tactic: "Detect")],
+                links: [Link(attackID: "T0803", countermeasureID: "D3-LAB1")]))
         func list(_ query: CountermeasureQuery) throws -> Page<Countermeasure> {
             try session.read { try $0.countermeasures.countermeasures(matching: query) }
         }
@@ -229,12 +252,15 @@ import AegisTestSupport
         #expect(try list(CountermeasureQuery(text: "%")).items.isEmpty)
         #expect(try list(CountermeasureQuery(tactic: .detect)).items.first?.sourceVersion == "7")
         let addressing = try session.read { try $0.countermeasures.countermeasures(addressing: "T0803") }
-        #expect(addressing == [
-            CountermeasureRef(id: "D3-LAB1", name: "Lab traffic watch", tactic: .detect),
-            CountermeasureRef(id: "D3-NA", name: "Network Analysis", tactic: .detect),
-            CountermeasureRef(id: "D3-NTF", name: "Network Traffic Filtering", tactic: .isolate),
-        ])
-        let ids = try session.read { try $0.countermeasures.countermeasureIDs(addressing: ["T0803", "T0800", "T0801"]) }
+        #expect(
+            addressing == [
+                CountermeasureRef(id: "D3-LAB1", name: "Lab traffic watch", tactic: .detect),
+                CountermeasureRef(id: "D3-NA", name: "Network Analysis", tactic: .detect),
+                CountermeasureRef(id: "D3-NTF", name: "Network Traffic Filtering", tactic: .isolate),
+            ])
+        let ids = try session.read {
+            try $0.countermeasures.countermeasureIDs(addressing: ["T0803", "T0800", "T0801"])
+        }
         #expect(ids == ["T0803": ["D3-LAB1", "D3-NA", "D3-NTF"], "T0800": ["D3-NA"]])
     }
 }

@@ -44,18 +44,21 @@ public struct CountermeasureService {
                 unknownLinks: resolved.unknown.values.reduce(0, +), revoked: resolved.revoked)
             guard !changes.isEmpty else { return result }
             try store.apply(
-                changes, links: resolved.links, source: checked.source, version: checked.version, at: now, by: context.actorID)
+                changes, links: resolved.links, source: checked.source, version: checked.version, at: now,
+                by: context.actorID)
             func count(_ n: Int) -> Value { .int(Int64(n)) }
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "countermeasure.sync", "countermeasure_source", checked.source,
                 changes: [
                     "version": .string(checked.version), "added": count(result.added), "updated": count(result.updated),
-                    "removed": count(result.removed), "links": count(result.links), "links_added": count(result.linksAdded),
+                    "removed": count(result.removed), "links": count(result.links),
+                    "links_added": count(result.linksAdded),
                     "links_removed": count(result.linksRemoved), "unknown_links": count(result.unknownLinks),
                 ],
                 event: "countermeasure.synced",
                 payload: [
-                    "source": .string(checked.source), "version": .string(checked.version), "added": count(result.added),
+                    "source": .string(checked.source), "version": .string(checked.version),
+                    "added": count(result.added),
                     "updated": count(result.updated), "removed": count(result.removed), "links": count(result.links),
                 ])
             return result
@@ -68,11 +71,14 @@ public struct CountermeasureService {
         techniqueID: String?, tactic: String?, text: String?, limit: Int?, cursor: String?
     ) throws -> ListResult<Countermeasure> {
         var query = CountermeasureQuery(page: try Cursor.pageRequest(limit: limit, cursor: cursor))
-        if let techniqueID, !techniqueID.isEmpty { query.techniqueID = try AttackID.technique(techniqueID, field: "technique_id") }
+        if let techniqueID, !techniqueID.isEmpty {
+            query.techniqueID = try AttackID.technique(techniqueID, field: "technique_id")
+        }
         if let tactic, !tactic.isEmpty {
             guard let found = DefensiveTactic(named: tactic) else {
                 throw AegisError.invalidArgument(
-                    "tactic", "tactic must be one of \(DefensiveTactic.allCases.map(\.rawValue).joined(separator: ", "))")
+                    "tactic",
+                    "tactic must be one of \(DefensiveTactic.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             query.tactic = found
         }

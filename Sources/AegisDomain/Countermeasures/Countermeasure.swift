@@ -114,7 +114,10 @@ public struct CountermeasureQuery: Sendable, Equatable {
     public var text: String?
     public var page: PageRequest
 
-    public init(techniqueID: String? = nil, tactic: DefensiveTactic? = nil, text: String? = nil, page: PageRequest = PageRequest()) {
+    public init(
+        techniqueID: String? = nil, tactic: DefensiveTactic? = nil, text: String? = nil,
+        page: PageRequest = PageRequest()
+    ) {
         self.techniqueID = techniqueID
         self.tactic = tactic
         self.text = text

@@ -16,7 +16,9 @@ public struct CountermeasureRanking: Sendable, Equatable, Encodable {
     /// Most gaps first, then by id.
     public var items: [Item]
 
-    public init(domain: String, actorID: String?, tactic: DefensiveTactic?, gapTechniques: Int, addressed: Int, items: [Item]) {
+    public init(
+        domain: String, actorID: String?, tactic: DefensiveTactic?, gapTechniques: Int, addressed: Int, items: [Item]
+    ) {
         self.domain = domain
         self.actorID = actorID
         self.tactic = tactic

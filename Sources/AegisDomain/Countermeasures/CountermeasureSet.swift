@@ -27,7 +27,10 @@ public struct CountermeasureSet: Sendable, Equatable, Codable {
         public var iri: String?
         public var definition: String?
 
-        public init(id: String, name: String, tactic: String, parent: String? = nil, iri: String? = nil, definition: String? = nil) {
+        public init(
+            id: String, name: String, tactic: String, parent: String? = nil, iri: String? = nil,
+            definition: String? = nil
+        ) {
             self.id = id
             self.name = name
             self.tactic = tactic

@@ -30,10 +30,14 @@ public struct CountermeasureChanges: Sendable, Equatable {
     public var versionChanged: Bool
 
     /// Compares `stored` with the new `countermeasures` and `links` (both unique by key).
-    public init(from stored: StoredCountermeasures, to countermeasures: [Countermeasure], links: [CountermeasureLink], version: String) {
+    public init(
+        from stored: StoredCountermeasures, to countermeasures: [Countermeasure], links: [CountermeasureLink],
+        version: String
+    ) {
         let old = Dictionary(stored.countermeasures.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var upserted: [Countermeasure] = []
-        var added = 0, updated = 0
+        var added = 0
+        var updated = 0
         for c in countermeasures {
             if let before = old[c.id] {
                 if !before.sameContent(as: c) {
@@ -52,8 +56,12 @@ public struct CountermeasureChanges: Sendable, Equatable {
         self.updated = updated
         self.unchanged = countermeasures.count - added - updated
         struct Key: Hashable { var c: String, t: String }
-        let oldLinks = Dictionary(stored.links.map { (Key(c: $0.countermeasureID, t: $0.techniqueID), $0.artifacts) }, uniquingKeysWith: { a, _ in a })
-        let newLinks = Dictionary(links.map { (Key(c: $0.countermeasureID, t: $0.techniqueID), $0.artifacts) }, uniquingKeysWith: { a, _ in a })
+        let oldLinks = Dictionary(
+            stored.links.map { (Key(c: $0.countermeasureID, t: $0.techniqueID), $0.artifacts) },
+            uniquingKeysWith: { a, _ in a })
+        let newLinks = Dictionary(
+            links.map { (Key(c: $0.countermeasureID, t: $0.techniqueID), $0.artifacts) },
+            uniquingKeysWith: { a, _ in a })
         linksAdded = newLinks.keys.filter { oldLinks[$0] == nil }.count
         linksRemoved = oldLinks.keys.filter { newLinks[$0] == nil }.count
         linksChanged = oldLinks != newLinks

@@ -11,7 +11,9 @@ public enum DefensiveTactic: String, Sendable, Codable, CaseIterable, Comparable
 
     /// `name` in any case (`detect`, `DETECT`), nil when it is none of them.
     public init?(named name: String) {
-        guard let tactic = Self.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else { return nil }
+        guard let tactic = Self.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+            return nil
+        }
         self = tactic
     }
 

@@ -9,7 +9,8 @@ enum CountermeasureMethods {
         MethodHandler.method("countermeasure.sync", CountermeasureSet.self) { p, scope in try service(scope).sync(p) }
             .allocatingHeavily(),
         .method("countermeasure.list", ListParams.self) { p, scope in
-            try service(scope).list(techniqueID: p.techniqueID, tactic: p.tactic, text: p.q, limit: p.limit, cursor: p.cursor)
+            try service(scope).list(
+                techniqueID: p.techniqueID, tactic: p.tactic, text: p.q, limit: p.limit, cursor: p.cursor)
         }.cachedUntilNextCommit(),
         .method("countermeasure.get", IDParams.self) { p, scope in try service(scope).countermeasure(id: p.id) }
             .cachedUntilNextCommit(),

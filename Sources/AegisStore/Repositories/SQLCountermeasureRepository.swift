@@ -23,7 +23,8 @@ struct SQLCountermeasureRepository<DB: SQLDatabase>: CountermeasureRepository {
             JOIN countermeasures c ON c.id = l.countermeasure_id WHERE c.source = ?
             """
         ).bind(.text(source)).rows {
-            CountermeasureLink(countermeasureID: $0.text(0), techniqueID: $0.text(1), artifacts: StringList.decode($0.text(2)))
+            CountermeasureLink(
+                countermeasureID: $0.text(0), techniqueID: $0.text(1), artifacts: StringList.decode($0.text(2)))
         }
         return StoredCountermeasures(version: version, countermeasures: countermeasures, links: links)
     }
@@ -31,9 +32,10 @@ struct SQLCountermeasureRepository<DB: SQLDatabase>: CountermeasureRepository {
     func owners(of ids: [String], except source: String) throws -> [String: String] {
         let wanted = Set(ids)
         var owners: [String: String] = [:]
-        for (id, owner) in try db.prepare("SELECT id, source FROM countermeasures WHERE source != ?").bind(.text(source))
-            .rows({ ($0.text(0), $0.text(1)) }) where wanted.contains(id)
-        {
+        for (id, owner) in try db.prepare("SELECT id, source FROM countermeasures WHERE source != ?").bind(
+            .text(source)
+        )
+        .rows({ ($0.text(0), $0.text(1)) }) where wanted.contains(id) {
             owners[id] = owner
         }
         return owners
@@ -71,8 +73,11 @@ struct SQLCountermeasureRepository<DB: SQLDatabase>: CountermeasureRepository {
         try db.insertRows(
             "countermeasures (id, source, name, tactic, parent, iri, definition)", columns: 7,
             changes.upserted.map {
-                [.text($0.id), .text(source), .text($0.name), .text($0.tactic.rawValue), .optional($0.parent), .optional($0.iri),
-                    .text($0.definition)]
+                [
+                    .text($0.id), .text(source), .text($0.name), .text($0.tactic.rawValue), .optional($0.parent),
+                    .optional($0.iri),
+                    .text($0.definition),
+                ]
             },
             suffix: """
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, tactic = excluded.tactic, parent = excluded.parent,
@@ -81,7 +86,9 @@ struct SQLCountermeasureRepository<DB: SQLDatabase>: CountermeasureRepository {
         if rewriteLinks {
             try db.insertRows(
                 "countermeasure_links (countermeasure_id, technique_id, artifacts)", columns: 3,
-                links.map { [.text($0.countermeasureID), .text($0.techniqueID), .text(StringList.encode($0.artifacts))] })
+                links.map {
+                    [.text($0.countermeasureID), .text($0.techniqueID), .text(StringList.encode($0.artifacts))]
+                })
         }
     }
 
@@ -104,7 +111,9 @@ struct SQLCountermeasureRepository<DB: SQLDatabase>: CountermeasureRepository {
             SELECT l.technique_id, coalesce(t.name, ''), l.artifacts FROM countermeasure_links l
             LEFT JOIN techniques t ON t.id = l.technique_id WHERE l.countermeasure_id = ? ORDER BY l.technique_id
             """
-        ).bind(.text(id)).rows { AddressedTechnique(id: $0.text(0), name: $0.text(1), artifacts: StringList.decode($0.text(2))) }
+        ).bind(.text(id)).rows {
+            AddressedTechnique(id: $0.text(0), name: $0.text(1), artifacts: StringList.decode($0.text(2)))
+        }
         return CountermeasureDetail(countermeasure: c, techniques: techniques)
     }
 
@@ -119,7 +128,8 @@ struct SQLCountermeasureRepository<DB: SQLDatabase>: CountermeasureRepository {
         }
         if let text = query.text {
             let pattern = SQLValue.text("%" + likeEscaped(text) + "%")
-            filter.add("(c.id \(db.dialect.like) ? ESCAPE '\\' OR c.name \(db.dialect.like) ? ESCAPE '\\')", pattern, pattern)
+            filter.add(
+                "(c.id \(db.dialect.like) ? ESCAPE '\\' OR c.name \(db.dialect.like) ? ESCAPE '\\')", pattern, pattern)
         }
         let rows = try db.prepare("\(Self.select) \(filter.clause) ORDER BY c.id LIMIT ?")
             .bind(filter.values + [.int(query.page.limit + 1)]).rows(Self.countermeasure)

@@ -8,8 +8,11 @@ extension SQLDatabase {
         var start = 0
         while start < rows.count {
             let chunk = rows[start..<min(start + 100, rows.count)]
-            try prepare("INSERT INTO \(into) VALUES " + Array(repeating: row, count: chunk.count).joined(separator: ", ") + suffix)
-                .bind(chunk.flatMap { $0 }).runLater()
+            try prepare(
+                "INSERT INTO \(into) VALUES " + Array(repeating: row, count: chunk.count).joined(separator: ", ")
+                    + suffix
+            )
+            .bind(chunk.flatMap { $0 }).runLater()
             start += chunk.count
         }
     }

@@ -28,11 +28,15 @@ import Testing
     @Test func theSameSetChangesNothingButNewArtifactsOrAVersionDo() {
         let stored = StoredCountermeasures(
             version: "1", countermeasures: [cm("D3-A")], links: [link("D3-A", "T1001", ["x"])])
-        let same = CountermeasureChanges(from: stored, to: [cm("D3-A")], links: [link("D3-A", "T1001", ["x"])], version: "1")
+        let same = CountermeasureChanges(
+            from: stored, to: [cm("D3-A")], links: [link("D3-A", "T1001", ["x"])], version: "1")
         #expect(same.isEmpty && same.unchanged == 1)
-        let artifacts = CountermeasureChanges(from: stored, to: [cm("D3-A")], links: [link("D3-A", "T1001", ["y"])], version: "1")
-        #expect(artifacts.linksChanged && artifacts.linksAdded == 0 && artifacts.linksRemoved == 0 && !artifacts.isEmpty)
-        let version = CountermeasureChanges(from: stored, to: [cm("D3-A")], links: [link("D3-A", "T1001", ["x"])], version: "2")
+        let artifacts = CountermeasureChanges(
+            from: stored, to: [cm("D3-A")], links: [link("D3-A", "T1001", ["y"])], version: "1")
+        #expect(
+            artifacts.linksChanged && artifacts.linksAdded == 0 && artifacts.linksRemoved == 0 && !artifacts.isEmpty)
+        let version = CountermeasureChanges(
+            from: stored, to: [cm("D3-A")], links: [link("D3-A", "T1001", ["x"])], version: "2")
         #expect(version.versionChanged && version.upserted.isEmpty && !version.isEmpty)
         let first = CountermeasureChanges(
             from: StoredCountermeasures(version: nil, countermeasures: [], links: []), to: [], links: [], version: "1")
@@ -43,10 +47,14 @@ import Testing
         #expect(DefensiveTactic(named: "detect") == .detect)
         #expect(DefensiveTactic(named: "HARDEN") == .harden)
         #expect(DefensiveTactic(named: "Protect") == nil)
-        #expect(DefensiveTactic.allCases.map(\.rawValue) == ["Model", "Harden", "Detect", "Isolate", "Deceive", "Evict", "Restore"])
+        #expect(
+            DefensiveTactic.allCases.map(\.rawValue) == [
+                "Model", "Harden", "Detect", "Isolate", "Deceive", "Evict", "Restore",
+            ])
         #expect([DefensiveTactic.restore, .model, .detect].sorted() == [.model, .detect, .restore])
         let refs = [
-            CountermeasureRef(id: "D3-Z", name: "Z", tactic: .detect), CountermeasureRef(id: "D3-A", name: "A", tactic: .detect),
+            CountermeasureRef(id: "D3-Z", name: "Z", tactic: .detect),
+            CountermeasureRef(id: "D3-A", name: "A", tactic: .detect),
             CountermeasureRef(id: "D3-H", name: "H", tactic: .harden),
         ]
         let grouped = TechniqueDetail.grouped(refs)

@@ -18,7 +18,8 @@ public struct D3FENDAPIAnswer: Sendable, Equatable {
         self.mappings = mappings
     }
 
-    public static func read(_ data: Data, file: String = "D3FEND API answer") throws(D3FENDDataError) -> D3FENDAPIAnswer {
+    public static func read(_ data: Data, file: String = "D3FEND API answer") throws(D3FENDDataError) -> D3FENDAPIAnswer
+    {
         let bindings: [[String: Binding]]
         do {
             bindings = try JSONDecoder().decode(Body.self, from: data).offToDef.results.bindings
@@ -29,9 +30,12 @@ public struct D3FENDAPIAnswer: Sendable, Equatable {
         var seen: Set<String> = []
         var mappings: [D3FENDMapping] = []
         for (i, row) in bindings.enumerated() {
-            func value(_ key: String) -> String { row[key]?.value.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
+            func value(_ key: String) -> String {
+                row[key]?.value.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            }
             guard row["def_tech"] != nil else { continue }
-            let attackID = value("off_tech_id"), d3fendID = value("def_tech_id")
+            let attackID = value("off_tech_id")
+            let d3fendID = value("def_tech_id")
             guard !attackID.isEmpty, !d3fendID.isEmpty else {
                 throw D3FENDDataError(file: file, reason: "binding \(i) has no off_tech_id or def_tech_id")
             }
@@ -41,10 +45,12 @@ public struct D3FENDAPIAnswer: Sendable, Equatable {
                         id: d3fendID, name: value("def_tech_label"), tactic: value("def_tactic_label"),
                         parentName: value("def_tech_parent_label"), iri: value("def_tech")))
             }
-            let path = "\(value("off_artifact_rel_label")):\(fragment(value("off_artifact")))"
+            let path =
+                "\(value("off_artifact_rel_label")):\(fragment(value("off_artifact")))"
                 + "<\(value("def_artifact_rel_label")):\(fragment(value("def_artifact")))"
             mappings.append(
-                D3FENDMapping(attackID: attackID, attackName: value("off_tech_label"), d3fendID: d3fendID, artifacts: [path]))
+                D3FENDMapping(
+                    attackID: attackID, attackName: value("off_tech_label"), d3fendID: d3fendID, artifacts: [path]))
         }
         return D3FENDAPIAnswer(techniques: techniques, mappings: mappings)
     }

@@ -14,7 +14,10 @@ public struct D3FENDMapping: Sendable, Equatable {
     /// relation:defensive artifact` (`executes:ExecutableScript<analyzes:ExecutableFile`).
     public var artifacts: [String]
 
-    public init(attackID: String, attackName: String = "", attackDeprecated: Bool = false, d3fendID: String, artifacts: [String] = []) {
+    public init(
+        attackID: String, attackName: String = "", attackDeprecated: Bool = false, d3fendID: String,
+        artifacts: [String] = []
+    ) {
         self.attackID = attackID
         self.attackName = attackName
         self.attackDeprecated = attackDeprecated
@@ -25,7 +28,9 @@ public struct D3FENDMapping: Sendable, Equatable {
     /// Reads `attack_to_d3fend.csv`: a header with `attack_id` and
     /// `d3fend_id`, optionally `attack_name`, `attack_deprecated` and
     /// `artifact_paths(...)` (paths joined by `;`), then one row per pair.
-    public static func readCSV(_ data: Data, file: String = "attack_to_d3fend.csv") throws(D3FENDDataError) -> [D3FENDMapping] {
+    public static func readCSV(_ data: Data, file: String = "attack_to_d3fend.csv") throws(D3FENDDataError)
+        -> [D3FENDMapping]
+    {
         let table = try D3FENDTable(data, file: file, required: ["attack_id", "d3fend_id"])
         var out: [D3FENDMapping] = []
         for row in table.rows {

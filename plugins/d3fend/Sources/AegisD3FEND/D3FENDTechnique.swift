@@ -14,7 +14,9 @@ public struct D3FENDTechnique: Sendable, Equatable {
     public var iri: String
     public var definition: String
 
-    public init(id: String, name: String, tactic: String, parentName: String = "", iri: String = "", definition: String = "") {
+    public init(
+        id: String, name: String, tactic: String, parentName: String = "", iri: String = "", definition: String = ""
+    ) {
         self.id = id
         self.name = name
         self.tactic = tactic
@@ -26,7 +28,9 @@ public struct D3FENDTechnique: Sendable, Equatable {
     /// Reads `d3fend_techniques.csv`: a header with `d3fend_id`, `name`,
     /// `tactic` and optionally `parent`, `iri` and `definition`, then one
     /// row per technique. Quoted fields may hold commas, quotes and line breaks.
-    public static func readCSV(_ data: Data, file: String = "d3fend_techniques.csv") throws(D3FENDDataError) -> [D3FENDTechnique] {
+    public static func readCSV(_ data: Data, file: String = "d3fend_techniques.csv") throws(D3FENDDataError)
+        -> [D3FENDTechnique]
+    {
         let table = try D3FENDTable(data, file: file, required: ["d3fend_id", "name", "tactic"])
         var out: [D3FENDTechnique] = []
         for row in table.rows {

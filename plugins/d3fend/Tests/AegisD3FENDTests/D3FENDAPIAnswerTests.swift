@@ -6,13 +6,15 @@ import Testing
 /// D3FEND's web-API answer for T1059.001 (release 0.17.0).
 @Suite struct D3FENDAPIAnswerTests {
     @Test func readsTheBindingsThatNameACountermeasure() throws {
-        let answer = try D3FENDAPIAnswer.read(Data(contentsOf: TestData.d3fend.appendingPathComponent("api-sample-T1059.001.json")))
+        let answer = try D3FENDAPIAnswer.read(
+            Data(contentsOf: TestData.d3fend.appendingPathComponent("api-sample-T1059.001.json")))
         // 12 bindings, one of them the technique's own artifact without a countermeasure.
         #expect(answer.mappings.count == 11)
         #expect(answer.mappings.allSatisfy { $0.attackID == "T1059.001" && $0.attackName == "PowerShell" })
-        #expect(answer.techniques.map(\.id).sorted() == [
-            "D3-DA", "D3-DF", "D3-EAL", "D3-EDL", "D3-EFA", "D3-FA", "D3-FE", "D3-FEV", "D3-FIM", "D3-LFP", "D3-RF",
-        ])
+        #expect(
+            answer.techniques.map(\.id).sorted() == [
+                "D3-DA", "D3-DF", "D3-EAL", "D3-EDL", "D3-EFA", "D3-FA", "D3-FE", "D3-FEV", "D3-FIM", "D3-LFP", "D3-RF",
+            ])
         let df = try #require(answer.techniques.first { $0.id == "D3-DF" })
         #expect(df.name == "Decoy File" && df.tactic == "Deceive" && df.parentName == "Decoy Object")
         #expect(df.iri == "http://d3fend.mitre.org/ontologies/d3fend.owl#DecoyFile")

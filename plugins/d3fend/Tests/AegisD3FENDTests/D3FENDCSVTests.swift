@@ -20,9 +20,14 @@ import Testing
         #expect(Set(techniques.map(\.id)).count == 249)
         // The manifest's counts by tactic.
         let byTactic = Dictionary(grouping: techniques, by: \.tactic).mapValues(\.count)
-        #expect(byTactic == ["Detect": 79, "Isolate": 53, "Harden": 48, "Model": 27, "Evict": 19, "Restore": 12, "Deceive": 11])
+        #expect(
+            byTactic == [
+                "Detect": 79, "Isolate": 53, "Harden": 48, "Model": 27, "Evict": 19, "Restore": 12, "Deceive": 11,
+            ])
         let aa = try #require(techniques.first { $0.id == "D3-AA" })
-        #expect(aa.name == "Agent Authentication" && aa.tactic == "Harden" && aa.parentName == "" && aa.iri == "AgentAuthentication")
+        #expect(
+            aa.name == "Agent Authentication" && aa.tactic == "Harden" && aa.parentName == ""
+                && aa.iri == "AgentAuthentication")
         #expect(aa.definition.hasPrefix("Agent authentication is the process of verifying the identities of agents"))
         let abpi = try #require(techniques.first { $0.id == "D3-ABPI" })
         #expect(abpi.parentName == "Execution Isolation")
@@ -73,9 +78,12 @@ import Testing
     @Test func thePluginsCopiesAreTheSharedFiles() throws {
         let copies = TestData.repository.appendingPathComponent("plugins/d3fend/data")
         for name in ["d3fend_techniques.csv", "attack_to_d3fend.csv"] {
-            #expect(try Data(contentsOf: copies.appendingPathComponent(name)) == Data(contentsOf: TestData.d3fend.appendingPathComponent(name)))
+            #expect(
+                try Data(contentsOf: copies.appendingPathComponent(name))
+                    == Data(contentsOf: TestData.d3fend.appendingPathComponent(name)))
         }
-        let notice = try String(contentsOf: TestData.repository.appendingPathComponent("plugins/d3fend/NOTICE"), encoding: .utf8)
+        let notice = try String(
+            contentsOf: TestData.repository.appendingPathComponent("plugins/d3fend/NOTICE"), encoding: .utf8)
         #expect(notice.contains("MIT License") && notice.contains("The MITRE Corporation"))
         #expect(notice.contains("9ffd035832d60254030cdfb215a72b6619cebd3b") && notice.contains("ATT&CK Terms of Use"))
     }

@@ -41,9 +41,10 @@ import Testing
         #expect(built.set.techniques.map(\.id) == ["D3-A", "D3-B"])
         #expect(built.set.techniques[0].iri == "http://example.org/Alpha")
         #expect(built.set.techniques[1].parent == "D3-A" && built.set.techniques[1].iri == nil)
-        #expect(built.set.links == [
-            CountermeasureSet.Link(attackID: "T1001", countermeasureID: "D3-A", artifacts: ["a:X<b:Y", "c:Z<d:W"]),
-            CountermeasureSet.Link(attackID: "T1002", countermeasureID: "D3-B", artifacts: nil),
-        ])
+        #expect(
+            built.set.links == [
+                CountermeasureSet.Link(attackID: "T1001", countermeasureID: "D3-A", artifacts: ["a:X<b:Y", "c:Z<d:W"]),
+                CountermeasureSet.Link(attackID: "T1002", countermeasureID: "D3-B", artifacts: nil),
+            ])
     }
 }

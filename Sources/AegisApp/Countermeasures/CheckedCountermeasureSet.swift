@@ -23,7 +23,8 @@ struct CheckedCountermeasureSet {
     init(_ set: CountermeasureSet) throws(AegisError) {
         let source = try Validate.text(set.source, field: "source", max: 64).lowercased()
         guard ComplianceID.isSlug(source) else {
-            throw AegisError.invalidArgument("source", "source must be a slug of a-z, 0-9, '.', '_' and '-', such as d3fend")
+            throw AegisError.invalidArgument(
+                "source", "source must be a slug of a-z, 0-9, '.', '_' and '-', such as d3fend")
         }
         self.source = source
         version = try Validate.text(set.version, field: "version", max: 100)
@@ -36,12 +37,15 @@ struct CheckedCountermeasureSet {
         for (i, entry) in set.techniques.enumerated() {
             let field = "techniques[\(i)]"
             let id = try CountermeasureID.parse(entry.id.trimmingCharacters(in: .whitespaces), field: "\(field).id")
-            guard index[id] == nil else { throw AegisError.invalidArgument("\(field).id", "\(id) is in techniques twice") }
+            guard index[id] == nil else {
+                throw AegisError.invalidArgument("\(field).id", "\(id) is in techniques twice")
+            }
             index[id] = i
             guard let tactic = DefensiveTactic(named: entry.tactic.trimmingCharacters(in: .whitespaces)) else {
                 throw AegisError.invalidArgument(
                     "\(field).tactic",
-                    "\(field).tactic must be one of \(DefensiveTactic.allCases.map(\.rawValue).joined(separator: ", "))")
+                    "\(field).tactic must be one of \(DefensiveTactic.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             var parent: String?
             if let raw = entry.parent?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
@@ -65,7 +69,8 @@ struct CheckedCountermeasureSet {
         links = []
         for (i, link) in set.links.enumerated() {
             let field = "links[\(i)]"
-            let technique = try AttackID.technique(link.attackID.trimmingCharacters(in: .whitespaces), field: "\(field).attack_id")
+            let technique = try AttackID.technique(
+                link.attackID.trimmingCharacters(in: .whitespaces), field: "\(field).attack_id")
             let countermeasure = try CountermeasureID.parse(
                 link.countermeasureID.trimmingCharacters(in: .whitespaces), field: "\(field).countermeasure_id")
             guard index[countermeasure] != nil else {
@@ -76,7 +81,8 @@ struct CheckedCountermeasureSet {
             try Self.bound(artifacts.count, Self.maxArtifacts, field: "\(field).artifacts")
             var kept: [String] = []
             for (j, artifact) in artifacts.enumerated() {
-                let text = try Validate.text(artifact, field: "\(field).artifacts[\(j)]", max: Self.maxArtifactLength, required: false)
+                let text = try Validate.text(
+                    artifact, field: "\(field).artifacts[\(j)]", max: Self.maxArtifactLength, required: false)
                 if !text.isEmpty && !kept.contains(text) { kept.append(text) }
             }
             links.append(CountermeasureLink(countermeasureID: countermeasure, techniqueID: technique, artifacts: kept))
@@ -86,7 +92,8 @@ struct CheckedCountermeasureSet {
     private static func bound(_ count: Int, _ max: Int, field: String) throws(AegisError) {
         guard count <= max else {
             throw AegisError.resourceExhausted(
-                "\(field) holds \(count) items, more than \(max)", details: ["field": .string(field), "max_items": .int(Int64(max))])
+                "\(field) holds \(count) items, more than \(max)",
+                details: ["field": .string(field), "max_items": .int(Int64(max))])
         }
     }
 
@@ -114,8 +121,11 @@ struct CheckedCountermeasureSet {
             for a in link.artifacts where !artifacts.contains(a) { artifacts.append(a) }
             merged[pair] = artifacts
         }
-        resolved.links = merged.map { CountermeasureLink(countermeasureID: $0.key.countermeasure, techniqueID: $0.key.technique, artifacts: $0.value) }
-            .sorted { ($0.countermeasureID, $0.techniqueID) < ($1.countermeasureID, $1.techniqueID) }
+        resolved.links = merged.map {
+            CountermeasureLink(
+                countermeasureID: $0.key.countermeasure, techniqueID: $0.key.technique, artifacts: $0.value)
+        }
+        .sorted { ($0.countermeasureID, $0.techniqueID) < ($1.countermeasureID, $1.techniqueID) }
         return resolved
     }
 

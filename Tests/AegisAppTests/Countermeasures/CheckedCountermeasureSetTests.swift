@@ -5,7 +5,7 @@ import Testing
 
 /// What `countermeasure.sync` checks before it writes, and how links follow
 /// the catalog.
-@Suite struct CountermeasureSyncPlanTests {
+@Suite struct CheckedCountermeasureSetTests {
     typealias Entry = CountermeasureSet.Entry
     typealias Link = CountermeasureSet.Link
 
@@ -20,11 +20,18 @@ import Testing
     @Test func normalisesWhatItKeeps() throws {
         let checked = try CheckedCountermeasureSet(Self.good)
         #expect(checked.source == "d3fend" && checked.version == "1.2.0")
-        #expect(checked.countermeasures == [
-            Countermeasure(id: "D3-A", name: "Alpha", tactic: .harden, definition: "Defines.", source: "d3fend", sourceVersion: "1.2.0"),
-            Countermeasure(id: "D3-B", name: "Beta", tactic: .detect, parent: "D3-A", source: "d3fend", sourceVersion: "1.2.0"),
-        ])
-        #expect(checked.links == [CountermeasureLink(countermeasureID: "D3-B", techniqueID: "T1001", artifacts: ["p", "q"])])
+        #expect(
+            checked.countermeasures == [
+                Countermeasure(
+                    id: "D3-A", name: "Alpha", tactic: .harden, definition: "Defines.", source: "d3fend",
+                    sourceVersion: "1.2.0"),
+                Countermeasure(
+                    id: "D3-B", name: "Beta", tactic: .detect, parent: "D3-A", source: "d3fend", sourceVersion: "1.2.0"),
+            ])
+        #expect(
+            checked.links == [
+                CountermeasureLink(countermeasureID: "D3-B", techniqueID: "T1001", artifacts: ["p", "q"])
+            ])
     }
 
     static let long = String(repeating: "x", count: 201)
@@ -40,7 +47,7 @@ import Testing
             ("techniques[0].id", { $0.techniques[0].id = "D3-ABCDEFGHIJKLMN" }),
             ("techniques[1].id", { $0.techniques[1].id = "D3-A" }),
             ("techniques[0].name", { $0.techniques[0].name = " " }),
-            ("techniques[0].name", { $0.techniques[0].name = CountermeasureSyncPlanTests.long }),
+            ("techniques[0].name", { $0.techniques[0].name = CheckedCountermeasureSetTests.long }),
             ("techniques[0].tactic", { $0.techniques[0].tactic = "Protect" }),
             ("techniques[1].parent", { $0.techniques[1].parent = "D3-Z" }),
             ("techniques[1].parent", { $0.techniques[1].parent = "D3-B" }),
@@ -66,7 +73,9 @@ import Testing
 
     @Test func refusesAbsurdCounts() {
         var many = Self.good
-        many.techniques = (0...CheckedCountermeasureSet.maxTechniques).map { Entry(id: "D3-X\($0)", name: "x", tactic: "Model") }
+        many.techniques = (0...CheckedCountermeasureSet.maxTechniques).map {
+            Entry(id: "D3-X\($0)", name: "x", tactic: "Model")
+        }
         let error = #expect(throws: AegisError.self) { try CheckedCountermeasureSet(many) }
         #expect(error?.code == .resourceExhausted)
         #expect(error?.details["field"] == .string("techniques") && error?.details["max_items"] == .int(10_000))
