@@ -74,7 +74,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "aegis-bench", dependencies: [
-            "AegisClient", "ZeroMQ", "AegisStore", "AegisDomain",
+            "AegisClient", "ZeroMQ", "AegisStore", "AegisDomain", "AegisD3FEND",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -106,6 +106,12 @@ let package = Package(
         .testTarget(
             name: "AegisCalderaTests", dependencies: ["AegisCaldera", "AegisApp", "AegisDomain"],
             path: "plugins/caldera/Tests/AegisCalderaTests"),
+        // The D3FEND plugin's data readers: D3FEND's CSVs and web-API answers
+        // into `countermeasure.sync` params (the plugin executable comes later).
+        .target(name: "AegisD3FEND", dependencies: ["AegisDomain"], path: "plugins/d3fend/Sources/AegisD3FEND"),
+        .testTarget(
+            name: "AegisD3FENDTests", dependencies: ["AegisD3FEND", "AegisTestSupport", "AegisApp", "AegisStore", "AegisDomain"],
+            path: "plugins/d3fend/Tests/AegisD3FENDTests"),
     ],
     swiftLanguageModes: [.v6]
 )

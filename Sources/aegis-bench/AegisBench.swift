@@ -218,6 +218,10 @@ struct Report: Encodable {
                 line("layer.export coverage <= 20 ms (recomputed)", layer.recomputedMS <= 20,
                     String(format: "%.1f ms (cold %.1f, warm %.2f)", layer.recomputedMS, layer.coldMS, layer.warmMS))
             }
+            for (label, t) in (a.countermeasures?.timings ?? [:]).sorted(by: { $0.key < $1.key }) {
+                line("\(label) <= 50 ms (recomputed)", t.recomputedMS <= 50,
+                    String(format: "%.1f ms (cold %.1f, warm %.2f)", t.recomputedMS, t.coldMS, t.warmMS))
+            }
         }
         if let e = export {
             line("CSV export of \(e.tests) tests grows RSS < 50 MB", e.rssGrowthMB < 50,
