@@ -67,8 +67,9 @@ final class RPCFront: @unchecked Sendable {
     private var nextHousekeeping = ContinuousClock.now
     private var nextPrune = ContinuousClock.now + .seconds(60)
     /// The most bytes held for clients since the heap was last trimmed.
-    private var heldSinceTrim = 0
-    private var trimsDue: [ContinuousClock.Instant] = []
+    /// The resident size after the last trim (nil before the first check).
+    private var settledResident: Int64?
+    private var nextTrimCheck = ContinuousClock.now
 
     init(
         settings: RPCSettings, router: ZMQSocket, replies: ZMQSocket, monitor: ZMQMonitor, queue: JobQueue,
@@ -166,24 +167,22 @@ final class RPCFront: @unchecked Sendable {
         control.statistics.withLock { $0 = published }
     }
 
-    /// Once what is held for clients has fallen by 8 MiB from its high
-    /// point (a burst answered, a client that read nothing gone), the heap's
-    /// free pages go back to the system: replies and requests are freed in
-    /// libzmq's and the workers' arenas, which keep them otherwise. libzmq
-    /// frees a departed client's replies a moment after it reports the
-    /// disconnect, so the heap is trimmed half a second after the fall and
-    /// again two seconds later.
+    /// Gives freed heap back to the system. Replies and requests are freed
+    /// in libzmq's and the workers' heap arenas, which keep the pages
+    /// otherwise: after a burst, or once a client that read nothing has
+    /// gone (libzmq frees its replies a moment after the disconnect), the
+    /// resident size would stay at its peak. Every second, when the
+    /// resident size exceeds what it was after the last trim, plus what is
+    /// held for clients now, by 8 MiB, the heap is trimmed.
     private func returnFreedMemory(held: Int) {
         let now = ContinuousClock.now
-        heldSinceTrim = max(heldSinceTrim, held)
-        if heldSinceTrim - held >= 8 << 20 {
-            heldSinceTrim = held
-            trimsDue = [now + .milliseconds(500), now + .milliseconds(2500)]
-        }
-        guard let due = trimsDue.first, now >= due else { return }
-        trimsDue.removeFirst()
+        guard now >= nextTrimCheck else { return }
+        nextTrimCheck = now + .seconds(1)
+        guard let resident = ServerFigures.residentBytes else { return }
+        if let settled = settledResident, resident <= settled + Int64(held) + (8 << 20) { return }
         MallocTrim.run()
-        logger.debug("heap trimmed", metadata: ["held": .stringConvertible(held)])
+        settledResident = ServerFigures.residentBytes
+        logger.debug("heap trimmed", metadata: ["resident_before": .stringConvertible(resident), "held": .stringConvertible(held)])
     }
 
     private func noteDisconnects() {
