@@ -51,6 +51,7 @@ struct AegisDaemonCommand: AsyncParsableCommand {
 
     func run() async throws {
         MallocTuning.apply()
+        StandardDescriptors.ensureOpen()
         umask(0o077)  // files the daemon creates are its own
         let loaded: SettingsLoader.Loaded
         do {

@@ -181,6 +181,13 @@ import AegisTestSupport
         let (leader, other) = try state(pair.a) == "running" ? (pair.a, pair.b) : (pair.b, pair.a)
         let info = try leader.client(key: .some(nil)).call("system.info")
         #expect(info["leader"] == true)
+        // It stays up: several heartbeats later it has not been restarted.
+        let first = try #require(try PluginSupervisorTests.status(leader)?["last_heartbeat"]?.dateValue)
+        #expect(try eventually {
+            (try PluginSupervisorTests.status(leader)?["last_heartbeat"]?.dateValue ?? first).timeIntervalSince(first) > 0.5
+        })
+        #expect(try PluginSupervisorTests.status(leader)?["restarts"] == 0)
+        #expect(try PluginSupervisorTests.events(leader, "plugin.stopped").isEmpty)
         leader.daemon.stop()
         #expect(try eventually(timeout: .seconds(20)) { try state(other) == "running" })
     }

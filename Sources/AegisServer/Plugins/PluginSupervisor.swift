@@ -69,6 +69,10 @@ final class PluginSupervisor: @unchecked Sendable {
         var startedAt: Date?
         /// Stopped by an admin: not started again by the daemon.
         var heldStopped = false
+        /// Stopped because this instance is not the leader (asked once).
+        var leadershipStop = false
+        /// It ended and its restart policy says so: the lead does not start it again.
+        var exitedByItself = false
         let logs = PluginLogRing()
         init(_ lifecycle: PluginLifecycle) { self.lifecycle = lifecycle }
     }
@@ -211,6 +215,9 @@ final class PluginSupervisor: @unchecked Sendable {
                 logger.info(
                     "plugin exited", metadata: ["plugin": .string(name), "exit": .string("\(exit)")])
                 apply(runtime.lifecycle.exited(exit, now: now), to: name, now: now)
+                if runtime.lifecycle.state == .stopped, !runtime.heldStopped, !runtime.leadershipStop {
+                    runtime.exitedByItself = true
+                }
             }
         }
         publish()
@@ -221,6 +228,7 @@ final class PluginSupervisor: @unchecked Sendable {
         case .start(let name):
             guard let runtime = runtimes[name] else { return }
             runtime.heldStopped = false
+            runtime.exitedByItself = false
             do { apply(try runtime.lifecycle.start(now: now), to: name, now: now) } catch {
                 pending.refusal = AegisError.failedPrecondition("plugin \(name) is already running")
             }
@@ -231,6 +239,7 @@ final class PluginSupervisor: @unchecked Sendable {
         case .restart(let name):
             guard let runtime = runtimes[name] else { return }
             runtime.heldStopped = false
+            runtime.exitedByItself = false
             apply(runtime.lifecycle.restart(now: now), to: name, now: now)
         case .hello(let name, let version, let capabilities):
             guard let runtime = runtimes[name] else { return }
@@ -260,15 +269,15 @@ final class PluginSupervisor: @unchecked Sendable {
         let declaration = runtime.lifecycle.declaration
         guard declaration.singleton else { return }
         let leader = env.isLeader()
-        switch runtime.lifecycle.state {
-        case .stopped where leader && declaration.autostart && !runtime.heldStopped:
+        let state = runtime.lifecycle.state
+        if leader, state == .stopped, declaration.autostart, !runtime.heldStopped, !runtime.exitedByItself {
             autostart(name, now: now)
-        case .starting, .running, .backingOff where !leader:
-            logger.notice("this instance is no longer the leader; stopping a singleton plugin", metadata: ["plugin": .string(name)])
+        } else if !leader, [.starting, .running, .backingOff].contains(state), !runtime.leadershipStop {
+            logger.notice("this instance is not the leader; stopping a singleton plugin", metadata: ["plugin": .string(name)])
+            runtime.leadershipStop = true
             apply(runtime.lifecycle.stop(now: now), to: name, now: now)
-        default:
-            break
         }
+        if leader { runtime.leadershipStop = false }
     }
 
     // MARK: Effects
