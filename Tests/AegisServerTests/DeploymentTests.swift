@@ -188,6 +188,8 @@ import AegisTestSupport
         })
         #expect(try PluginSupervisorTests.status(leader)?["restarts"] == 0)
         #expect(try PluginSupervisorTests.events(leader, "plugin.stopped").isEmpty)
+        // Not where the lead is not.
+        #expect(code { try other.client().call("plugin.start", ["name": "probe"]) } == "FAILED_PRECONDITION")
         leader.daemon.stop()
         #expect(try eventually(timeout: .seconds(20)) { try state(other) == "running" })
     }

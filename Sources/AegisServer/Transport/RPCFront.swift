@@ -98,6 +98,7 @@ final class RPCFront: @unchecked Sendable {
 
     func run() {
         var poller = ZMQPoller([router, replies])
+        var drainPoller = ZMQPoller([replies])
         var drainDeadline: ContinuousClock.Instant?
         defer {
             // Requests still queued are dropped when the workers stop (they
@@ -130,10 +131,14 @@ final class RPCFront: @unchecked Sendable {
                 }
                 continue
             }
+            // Draining: requests waiting on the ROUTER are left there, so
+            // only the replies are watched (else the poll would spin).
             let ready: [Bool]
-            do { ready = try poller.poll(timeoutMS: 100) } catch { return }
-            if ready[1] { forwardReplies() }
-            if ready[0], drainDeadline == nil { acceptRequests() }
+            do {
+                ready = drainDeadline == nil ? try poller.poll(timeoutMS: 100) : try drainPoller.poll(timeoutMS: 100)
+            } catch { return }
+            if ready[ready.count - 1] { forwardReplies() }
+            if drainDeadline == nil, ready[0] { acceptRequests() }
         }
     }
 
@@ -218,15 +223,14 @@ final class RPCFront: @unchecked Sendable {
         // reads: refused before any work is done for it.
         if unread.isFull(identity) {
             let id = body.count <= RPCSettings.frontDecodeLimit ? (try? RequestEnvelope.parse(body).get())?.id : nil
-            deliver(notReading(identity, id: id), to: identity, delimited: delimited, checked: false)
+            deliver(notReading(identity, id: id, ran: false), to: identity, delimited: delimited, checked: false)
             return
         }
         // Large bodies (uploads) are read by a worker, so that decoding them
         // never holds up the small requests the front answers itself.
-        let request: Job.Request
         let caller: Caller
+        var id: MessagePackValue?
         if body.count > RPCSettings.frontDecodeLimit {
-            request = .unread(body)
             caller = .connection(identity)
         } else {
             switch handler.triage(body) {
@@ -234,7 +238,7 @@ final class RPCFront: @unchecked Sendable {
                 deliver(reply, to: identity, delimited: delimited)
                 return
             case .work(let envelope, let principalID):
-                request = .read(envelope)
+                id = envelope.id
                 if let principalID {
                     caller = .principal(principalID)
                 } else if let token = envelope.auth, !token.isEmpty {
@@ -249,15 +253,15 @@ final class RPCFront: @unchecked Sendable {
             reject(
                 identity, delimited, .rateLimited,
                 "too many requests in flight (at most \(settings.maxInFlightPerCaller) per caller); wait for replies",
-                details: ["retry_after_ms": .int(limiter.retryAfterMS)], id: request.id)
+                details: ["retry_after_ms": .int(limiter.retryAfterMS)], id: id)
             return
         }
         nextTicket &+= 1
-        let job = Job(ticket: nextTicket, request: request, peer: peer.address)
+        let job = Job(ticket: nextTicket, body: body, peer: peer.address)
         guard pendingBytes + body.count <= settings.maxPendingRequestBytes, queue.offer(job) else {
-            limiter.release(caller, connection: identity, elapsed: .zero)
+            limiter.release(caller, connection: identity, elapsed: nil)
             counts.refusedBusy += 1
-            reject(identity, delimited, .unavailable, "the server is busy; retry", id: request.id)
+            reject(identity, delimited, .unavailable, "the server is busy; retry", id: id)
             return
         }
         pending[nextTicket] = Pending(
@@ -303,7 +307,7 @@ final class RPCFront: @unchecked Sendable {
                         metadata: ["peer": .string(unread.address(identity) ?? "?"), "refused": .stringConvertible(lost)])
                 }
             } else {
-                body = notReading(identity, id: ReplyEnvelope.echoedID(in: reply))
+                body = notReading(identity, id: ReplyEnvelope.echoedID(in: reply), ran: true)
             }
         }
         do {
@@ -317,9 +321,10 @@ final class RPCFront: @unchecked Sendable {
         }
     }
 
-    /// The refusal sent in place of a reply to a connection that does not
-    /// read; logged once per episode.
-    private func notReading(_ identity: Data, id: MessagePackValue?) -> Data {
+    /// The refusal sent to a connection that does not read, logged once per
+    /// episode: in place of a request it did not run (`ran` false), or of
+    /// the reply to one that ran (`ran` true: its effect stands).
+    private func notReading(_ identity: Data, id: MessagePackValue?, ran: Bool) -> Data {
         let unreadBytes = unread.unread(identity)
         if unread.refused(identity) {
             logger.warning(
@@ -329,21 +334,15 @@ final class RPCFront: @unchecked Sendable {
                     "max_unread_bytes": .stringConvertible(settings.maxUnreadBytesPerPeer),
                 ])
         }
+        let why = "replies to this connection are not being read (\(unreadBytes) bytes unread, "
+            + "at most \(settings.maxUnreadBytesPerPeer) per connection)"
         return ReplyEnvelope.failure(
             id: id ?? .nil, code: .resourceExhausted,
-            message: "replies to this connection are not being read (\(unreadBytes) bytes unread, "
-                + "at most \(settings.maxUnreadBytesPerPeer) per connection); read them, then retry",
+            message: ran ? "the request ran, but its reply was dropped: \(why)" : "\(why); read them, then retry",
             details: [
                 "unread_bytes": .int(Int64(clamping: unreadBytes)),
                 "max_unread_bytes": .int(Int64(settings.maxUnreadBytesPerPeer)),
+                "ran": .bool(ran),
             ])
-    }
-}
-
-extension Job.Request {
-    /// The request's id when the front read it.
-    var id: MessagePackValue? {
-        if case .read(let envelope) = self { return envelope.id }
-        return nil
     }
 }
