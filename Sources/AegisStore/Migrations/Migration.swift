@@ -26,5 +26,6 @@ enum Migrations {
         Migration(version: 12, name: "compliance", sqlite: complianceSchema),
         Migration(version: 13, name: "collected_data_components", sqlite: collectedDataComponentsSchema),
         Migration(version: 15, name: "test_targets", sqlite: testTargetsSchema),
+        Migration(version: 16, name: "test_source_ref", sqlite: testSourceRefSchema),
     ]
 }
