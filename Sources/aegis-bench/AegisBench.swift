@@ -25,6 +25,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Run only the PostgreSQL figures.") var postgresOnly = false
     @Flag(help: "Run only the analytics figures.") var analyticsOnly = false
     @Flag(help: "Run only the memory figures (bursts of large frames, unread replies, many clients).") var memoryOnly = false
+    @Flag(help: "Run only the Caldera plugin's intake figure.") var calderaOnly = false
     @Option(help: "Validated tests seeded for the analytics figures.") var analyticsTests = 100_000
     @Option(help: "Tests seeded for the CSV export figures.") var exportTests = 1_000_000
 
@@ -49,6 +50,15 @@ struct Run: ParsableCommand {
         if memoryOnly {
             print("== memory: bursts of large frames, unread replies, many clients ==")
             report.memory = try MemoryBench.run(binary: aegisd, work: work, attackData: attackData, workers: workers)
+            report.printTargets()
+            return
+        }
+        if calderaOnly {
+            print("== Caldera intake: 1,000 links from the recorded stand-in, through aegis-caldera ==")
+            let caldera = try CalderaBench.run(
+                binDir: URL(fileURLWithPath: binDir), work: work, attackData: attackData, workers: workers)
+            print(CalderaBench.describe(caldera))
+            report.caldera = caldera
             report.printTargets()
             return
         }
@@ -120,6 +130,11 @@ struct Run: ParsableCommand {
         }
         print("== memory: bursts of large frames, unread replies, many clients ==")
         report.memory = try MemoryBench.run(binary: aegisd, work: work, attackData: attackData, workers: workers)
+        print("== Caldera intake: 1,000 links from the recorded stand-in, through aegis-caldera ==")
+        let caldera = try CalderaBench.run(
+            binDir: URL(fileURLWithPath: binDir), work: work, attackData: attackData, workers: workers)
+        report.caldera = caldera
+        print(CalderaBench.describe(caldera))
         print("== analytics: \(analyticsTests) validated tests, ATT&CK Enterprise v18.1 ==")
         report.analytics = try AnalyticsBench.run(
             binary: aegisd, work: work, attackData: attackData, workers: workers, tests: analyticsTests)
@@ -171,6 +186,7 @@ struct Report: Encodable {
     var analytics: AnalyticsBench.Result?
     var export: ExportBench.Result?
     var memory: MemoryBench.Result?
+    var caldera: CalderaBench.Result?
 
     func printTargets() {
         print("== targets ==")
@@ -225,6 +241,7 @@ struct Report: Encodable {
             print(String(format: "INFO  %d clients connected at once: %.0f KB each", m.connections.clients,
                 m.connections.kilobytesPerClient))
         }
+        if let c = caldera { print("INFO  Caldera intake (stand-in): " + CalderaBench.describe(c)) }
         if let l = postgres?.lifecycles {
             line("PostgreSQL lifecycle mutations >= 5000/s (8 clients, one instance)", l.mutationsPerSecond >= 5000,
                 String(format: "%.0f/s", l.mutationsPerSecond))

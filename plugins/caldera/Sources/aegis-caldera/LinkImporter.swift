@@ -35,22 +35,26 @@ struct LinkImporter {
         let (test, created) = try aegis.createTest(
             Self.createParams(plan, assignees: assignees), sourceRef: Self.sourceRef(linkID: plan.linkID))
         if !created && !test.awaitsRed { return .alreadyDone }
-        try finishRed(test, plan)
+        try finishRed(test, plan, fresh: created)
         return created ? .created : .resumed
     }
 
     /// Moves `test` on until red has submitted. A move refused because the
-    /// test changed meanwhile (someone else moved it) reads it again.
-    func finishRed(_ test: AegisTest, _ plan: LinkIntakePlan) throws(AegisClientError) {
+    /// test changed meanwhile (someone else moved it) reads it again. A
+    /// `fresh` test (just created) has no evidence yet; any other is asked.
+    func finishRed(_ test: AegisTest, _ plan: LinkIntakePlan, fresh: Bool) throws(AegisClientError) {
         var test = test
+        var evidenceDone = plan.evidence == nil
         for _ in 0..<10 {
             do {
                 switch test.state {
                 case "draft": test = try aegis.move("test.mark_ready", test)
                 case "ready": test = try aegis.move("test.start", test)
                 case "red_running", "red_paused":
-                    if let evidence = plan.evidence, !(try aegis.hasRedEvidence(testID: test.id)) {
-                        try aegis.uploadRedEvidence(testID: test.id, evidence)
+                    if let evidence = plan.evidence, !evidenceDone {
+                        let uploaded = fresh ? false : try aegis.hasRedEvidence(testID: test.id)
+                        if !uploaded { try aegis.uploadRedEvidence(testID: test.id, evidence) }
+                        evidenceDone = true
                     }
                     test = try aegis.move("test.submit_red", test, Self.redParams(plan.red))
                 default:
