@@ -58,6 +58,31 @@ final class AegisAPI {
         return page["items"]?.arrayValue?.first.flatMap(AegisTest.init)
     }
 
+    /// `test.list {state}`: every test in `state`.
+    func tests(state: String) throws(AegisClientError) -> [AegisTest] {
+        var tests: [AegisTest] = []
+        var cursor: MessagePackValue = .nil
+        repeat {
+            var params: MessagePackMap = ["state": .string(state), "limit": 1000]
+            if cursor != .nil { params.append(key: "cursor", value: cursor) }
+            let page = try client.call("test.list", params)
+            tests += (page["items"]?.arrayValue ?? []).compactMap(AegisTest.init)
+            cursor = page["next_cursor"] ?? .nil
+        } while cursor != .nil
+        return tests
+    }
+
+    /// `template.get`: where a template came from (`format`, `source_id`).
+    func templateSource(id: String) throws(AegisClientError) -> (format: String, sourceID: String?) {
+        let template = try client.call("template.get", ["id": .string(id)])
+        return (template["source"]?["format"]?.stringValue ?? "", template["source"]?["source_id"]?.stringValue)
+    }
+
+    /// `events.status`: the last event's `seq`.
+    func lastSeq() throws(AegisClientError) -> Int64 {
+        try client.call("events.status")["last_seq"]?.intValue ?? 0
+    }
+
     /// `test.get`.
     func test(id: String) throws(AegisClientError) -> AegisTest {
         try Self.test(try client.call("test.get", ["id": .string(id)]))

@@ -5,7 +5,12 @@ struct AegisTest: Sendable, Equatable {
     var id: String
     var version: Int64
     var state: String
-    /// Nil when the test is redacted for the plugin.
+    var techniqueID: String
+    /// These are nil or empty when the test is redacted for the plugin.
+    var name: String
+    var command: String
+    var executor: String
+    var platform: String
     var templateID: String?
     var targets: [String]
     var sourceRef: String?
@@ -17,6 +22,11 @@ struct AegisTest: Sendable, Equatable {
         self.id = id
         self.version = version
         self.state = state
+        techniqueID = value["technique_id"]?.stringValue ?? ""
+        name = value["name"]?.stringValue ?? ""
+        command = value["command"]?.stringValue ?? ""
+        executor = value["executor"]?.stringValue ?? ""
+        platform = value["platform"]?.stringValue ?? ""
         templateID = value["template_id"]?.stringValue
         targets = value["targets"]?.arrayValue?.compactMap(\.stringValue) ?? []
         sourceRef = value["source_ref"]?.stringValue

@@ -23,13 +23,16 @@ do {
     exit(78)
 }
 
-let plugin = try AegisPlugin(version: version, capabilities: ["import-abilities", "import-links"])
+let plugin = try AegisPlugin(
+    version: version, capabilities: ["import-abilities", "import-links"] + (settings.runTests ? ["run-tests"] : []))
+/// The Caldera operation the plugin pushes the tests it runs into; never imported.
+let runOperationName = "aegis-runs-\(environment.name)"
 let caldera = CalderaClient(settings: settings.caldera)
 let aegis = AegisAPI(client: try plugin.client())
 let faults = Faults(plugin: plugin)
 let intake = OperationIntake(
     caldera: caldera, aegis: aegis, importer: LinkImporter(aegis: aegis, assignees: settings.assignees),
-    faults: faults, isOwnOperation: { _ in false })
+    faults: faults, isOwnOperation: { $0.name == runOperationName })
 let abilities = AbilitySync(caldera: caldera, aegis: aegis, faults: faults)
 
 Log.info(
@@ -40,6 +43,16 @@ do throws(CalderaError) {
     Log.info("Caldera \(health.version) answers (access \(health.access))")
 } catch {
     faults.caldera(error, "checking Caldera")
+}
+
+if settings.runTests {
+    let runner = TestRunner(
+        plugin: plugin, caldera: caldera, aegis: AegisAPI(client: try plugin.client()), faults: faults,
+        operationName: runOperationName)
+    let thread = Thread { runner.run() }
+    thread.name = "aegis-caldera-runs"
+    thread.start()
+    Log.info("running the tests red starts from Caldera templates on the agents their targets name")
 }
 
 var polls = 0
