@@ -20,8 +20,11 @@ export AEGIS_SHARED_DATA := $(SHARED_DATA)
 
 .PHONY: run test test-suites bench deps system-deps attack-data python-deps build release clean
 
+# The default config (plugins/aegisd.toml) runs the D3FEND plugin, which needs
+# nothing outside this machine; AEGIS_CONFIG names another.
 run: deps release
-	AEGIS_ATTACK_DATA=$${AEGIS_ATTACK_DATA:-$(ATTACK_DATA)} .build/release/aegisd
+	AEGIS_ATTACK_DATA=$${AEGIS_ATTACK_DATA:-$(ATTACK_DATA)} AEGIS_CONFIG=$${AEGIS_CONFIG:-plugins/aegisd.toml} \
+		.build/release/aegisd
 
 # Every test, with a throwaway PostgreSQL cluster for the run (scripts/with-postgres).
 test: deps

@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "aegisd", targets: ["aegisd"]),
         .executable(name: "aegisctl", targets: ["aegisctl"]),
         .executable(name: "aegis-bench", targets: ["aegis-bench"]),
+        .executable(name: "aegis-d3fend", targets: ["aegis-d3fend"]),
         .library(name: "AegisClient", targets: ["AegisClient"]),
         .library(name: "AegisPluginKit", targets: ["AegisPluginKit"]),
     ],
@@ -74,7 +75,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "aegis-bench", dependencies: [
-            "AegisClient", "ZeroMQ", "AegisStore", "AegisDomain",
+            "AegisClient", "ZeroMQ", "AegisStore", "AegisDomain", "AegisD3FEND",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -116,6 +117,15 @@ let package = Package(
             name: "AegisCalderaPluginTests",
             dependencies: ["AegisCaldera", "CalderaTestSupport", "AegisTestSupport", "AegisClient", "AegisWire"],
             path: "plugins/caldera/Tests/AegisCalderaPluginTests"),
+        // The D3FEND plugin's data readers: D3FEND's CSVs and web-API answers
+        // into `countermeasure.sync` params (the plugin executable comes later).
+        .target(name: "AegisD3FEND", dependencies: ["AegisDomain"], path: "plugins/d3fend/Sources/AegisD3FEND"),
+        .executableTarget(
+            name: "aegis-d3fend", dependencies: ["AegisD3FEND", "AegisPluginKit", "AegisWire"],
+            path: "plugins/d3fend/Sources/aegis-d3fend"),
+        .testTarget(
+            name: "AegisD3FENDTests", dependencies: ["AegisD3FEND", "AegisTestSupport", "AegisApp", "AegisStore", "AegisDomain"],
+            path: "plugins/d3fend/Tests/AegisD3FENDTests"),
     ],
     swiftLanguageModes: [.v6]
 )

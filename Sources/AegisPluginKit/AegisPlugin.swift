@@ -25,7 +25,9 @@ public final class AegisPlugin: @unchecked Sendable {
     public private(set) var heartbeatInterval: Duration = .seconds(5)
 
     private let stopping = Atomic<Bool>(false)
-    private let condition = NSCondition()
+    /// Signalled once at the stop; every waiter that takes it passes it on
+    /// (monotonic waits: a wall-clock step never stretches them).
+    private let stopped = DispatchSemaphore(value: 0)
     private let counters = Mutex<[String: Int64]>([:])
     private var heartbeatThread: Thread?
     private var signalSource: (any DispatchSourceSignal)?
@@ -61,19 +63,16 @@ public final class AegisPlugin: @unchecked Sendable {
     /// Waits up to `duration`, returning early when stopping; true when stopping.
     @discardableResult
     public func wait(_ duration: Duration) -> Bool {
-        let deadline = Date().addingTimeInterval(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
-        condition.lock()
-        defer { condition.unlock() }
-        while !isStopping, condition.wait(until: deadline) {}
+        if isStopping { return true }
+        let nanoseconds = max(0, duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+        if stopped.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success { stopped.signal() }
         return isStopping
     }
 
     /// Asks the plugin to stop (as `SIGTERM` does).
     public func stop() {
-        condition.lock()
-        stopping.store(true, ordering: .releasing)
-        condition.broadcast()
-        condition.unlock()
+        let (first, _) = stopping.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing)
+        if first { stopped.signal() }
     }
 
     /// Adds to a counter reported with every heartbeat (`errors`, `imported`...).
@@ -95,6 +94,10 @@ public final class AegisPlugin: @unchecked Sendable {
             do {
                 let reply = try client.call("plugin.hello", params)
                 if let ms = reply["heartbeat_interval_ms"]?.intValue, ms > 0 { heartbeatInterval = .milliseconds(ms) }
+                // Three beats fit in the timeout, whatever the interval says.
+                if let ms = reply["heartbeat_timeout_ms"]?.intValue, ms > 0 {
+                    heartbeatInterval = min(heartbeatInterval, .milliseconds(max(1, ms / 3)))
+                }
                 return
             } catch {
                 if case .timeout = error, ContinuousClock.now < deadline, !isStopping { continue }
@@ -118,8 +121,9 @@ public final class AegisPlugin: @unchecked Sendable {
             do {
                 _ = try client.call("plugin.heartbeat", ["status": .map(counters)])
             } catch {
-                // Revoked: this run is over. Anything else: try again next time.
+                // Revoked: this run is over. Anything else: said, and tried again next time.
                 if error.code == "UNAUTHENTICATED" { stop() }
+                FileHandle.standardError.write(Data("plugin.heartbeat: \(error)\n".utf8))
             }
         }
     }

@@ -14,6 +14,9 @@ public final class EventFollower {
     private var backlog: [AegisEvent] = []
     /// The last `seq` handed out (or skipped as unwanted).
     public private(set) var lastSeq: Int64
+    /// Still replaying what was committed before the live stream (a page at
+    /// a time, so a long history is never held at once).
+    private var catchingUp = true
 
     init(plugin: AegisPlugin, topics: [String], afterSeq: Int64) throws {
         self.plugin = plugin
@@ -21,7 +24,6 @@ public final class EventFollower {
         self.lastSeq = afterSeq
         subscriber = try EventSubscriber(endpoint: plugin.environment.eventsEndpoint, topics: self.topics)
         client = try plugin.client()
-        try replay(upTo: nil)
     }
 
     /// The next wanted event, or nil when the plugin is stopping or nothing
@@ -30,6 +32,10 @@ public final class EventFollower {
         let deadline = ContinuousClock.now + timeout
         while !plugin.isStopping {
             if !backlog.isEmpty { return backlog.removeFirst() }
+            if catchingUp {
+                catchingUp = try replayPage(upTo: nil)
+                continue
+            }
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { return nil }
             guard let event = try subscriber.next(timeout: min(remaining, .milliseconds(500))) else {
@@ -48,16 +54,19 @@ public final class EventFollower {
     /// Fetches what was committed after `lastSeq` (before `upTo` when given)
     /// into the backlog.
     private func replay(upTo: Int64?) throws {
-        while true {
-            let page = try client.call("events.replay", ["after_seq": .int(lastSeq), "limit": 1000])
-            let items = page["items"]?.arrayValue ?? []
-            for item in items {
-                guard let event = AegisEvent(item) else { continue }
-                if let upTo, event.seq >= upTo { return }
-                lastSeq = event.seq
-                if topics.contains(where: { event.type.hasPrefix($0) }) { backlog.append(event) }
-            }
-            if items.count < 1000 { return }
+        while try replayPage(upTo: upTo) {}
+    }
+
+    /// One page of it; true when there may be more.
+    private func replayPage(upTo: Int64?) throws -> Bool {
+        let page = try client.call("events.replay", ["after_seq": .int(lastSeq), "limit": 1000])
+        let items = page["items"]?.arrayValue ?? []
+        for item in items {
+            guard let event = AegisEvent(item) else { continue }
+            if let upTo, event.seq >= upTo { return false }
+            lastSeq = event.seq
+            if topics.contains(where: { event.type.hasPrefix($0) }) { backlog.append(event) }
         }
+        return items.count == 1000
     }
 }

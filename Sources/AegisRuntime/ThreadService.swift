@@ -131,9 +131,12 @@ public final class ThreadService: Service, CustomStringConvertible, @unchecked S
 }
 
 /// Tells a `ThreadService`'s body when to stop, and lets it wait for that.
+/// Waits run on the monotonic clock, so a step of the wall clock never
+/// stretches them.
 public final class StopSignal: Sendable {
-    private let condition = NSCondition()
     private let stopping = Atomic<Bool>(false)
+    /// Signalled once at the stop; every waiter that takes it passes it on.
+    private let semaphore = DispatchSemaphore(value: 0)
 
     public init() {}
 
@@ -144,20 +147,16 @@ public final class StopSignal: Sendable {
     /// true when stopping.
     @discardableResult
     public func wait(_ timeout: Duration) -> Bool {
-        let deadline = Date().addingTimeInterval(
-            Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
-        condition.lock()
-        defer { condition.unlock() }
-        while !isStopping, condition.wait(until: deadline) {}
+        if isStopping { return true }
+        let nanoseconds = max(0, timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        if semaphore.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success { semaphore.signal() }
         return isStopping
     }
 
     /// True for the first request only.
     func request() -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
         let (exchanged, _) = stopping.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing)
-        condition.broadcast()
+        if exchanged { semaphore.signal() }
         return exchanged
     }
 }

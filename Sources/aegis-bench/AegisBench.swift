@@ -26,6 +26,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Run only the analytics figures.") var analyticsOnly = false
     @Flag(help: "Run only the memory figures (bursts of large frames, unread replies, many clients).") var memoryOnly = false
     @Flag(help: "Run only the Caldera plugin's intake figure.") var calderaOnly = false
+    @Flag(help: "Run only the plugin figures (supervisor overhead, restart to hello).") var pluginsOnly = false
     @Option(help: "Validated tests seeded for the analytics figures.") var analyticsTests = 100_000
     @Option(help: "Tests seeded for the CSV export figures.") var exportTests = 1_000_000
 
@@ -59,6 +60,13 @@ struct Run: ParsableCommand {
                 binDir: URL(fileURLWithPath: binDir), work: work, attackData: attackData, workers: workers)
             print(CalderaBench.describe(caldera))
             report.caldera = caldera
+            report.printTargets()
+            return
+        }
+        if pluginsOnly {
+            print("== plugins: supervisor overhead, restart to hello ==")
+            report.plugins = try PluginBench.run(
+                binary: aegisd, work: work, attackData: attackData, workers: workers, seconds: seconds, rounds: rounds)
             report.printTargets()
             return
         }
@@ -135,6 +143,9 @@ struct Run: ParsableCommand {
             binDir: URL(fileURLWithPath: binDir), work: work, attackData: attackData, workers: workers)
         report.caldera = caldera
         print(CalderaBench.describe(caldera))
+        print("== plugins: supervisor overhead, restart to hello ==")
+        report.plugins = try PluginBench.run(
+            binary: aegisd, work: work, attackData: attackData, workers: workers, seconds: seconds, rounds: rounds)
         print("== analytics: \(analyticsTests) validated tests, ATT&CK Enterprise v18.1 ==")
         report.analytics = try AnalyticsBench.run(
             binary: aegisd, work: work, attackData: attackData, workers: workers, tests: analyticsTests)
@@ -187,6 +198,7 @@ struct Report: Encodable {
     var export: ExportBench.Result?
     var memory: MemoryBench.Result?
     var caldera: CalderaBench.Result?
+    var plugins: PluginBench.Result?
 
     func printTargets() {
         print("== targets ==")
@@ -222,6 +234,10 @@ struct Report: Encodable {
                 line("layer.export coverage <= 20 ms (recomputed)", layer.recomputedMS <= 20,
                     String(format: "%.1f ms (cold %.1f, warm %.2f)", layer.recomputedMS, layer.coldMS, layer.warmMS))
             }
+            for (label, t) in (a.countermeasures?.timings ?? [:]).sorted(by: { $0.key < $1.key }) {
+                line("\(label) <= 50 ms (recomputed)", t.recomputedMS <= 50,
+                    String(format: "%.1f ms (cold %.1f, warm %.2f)", t.recomputedMS, t.coldMS, t.warmMS))
+            }
         }
         if let e = export {
             line("CSV export of \(e.tests) tests grows RSS < 50 MB", e.rssGrowthMB < 50,
@@ -242,6 +258,13 @@ struct Report: Encodable {
                 m.connections.kilobytesPerClient))
         }
         if let c = caldera { print("INFO  Caldera intake (stand-in): " + CalderaBench.describe(c)) }
+        if let p = plugins {
+            line("RPC throughput with 3 plugins heartbeating >= 0.97 of none", p.throughputRatio >= 0.97,
+                String(format: "%.3f (%.0f vs %.0f req/s)", p.throughputRatio, p.withPlugins.requestsPerSecond,
+                    p.withoutPlugins.requestsPerSecond))
+            print(String(format: "INFO  plugin.restart to plugin.hello answered: p50 %.1f ms, max %.1f ms",
+                p.restartToHelloP50MS, p.restartToHelloMaxMS))
+        }
         if let l = postgres?.lifecycles {
             line("PostgreSQL lifecycle mutations >= 5000/s (8 clients, one instance)", l.mutationsPerSecond >= 5000,
                 String(format: "%.0f/s", l.mutationsPerSecond))

@@ -23,6 +23,7 @@ struct TechniqueGet: ParsableCommand {
                     ("domains", "domains"), ("parent", "parent_id"), ("sub-techniques", "subtechnique_ids"),
                     ("mitigations", "mitigation_ids"), ("detections", "detection_strategy_ids"), ("revoked", "revoked"),
                     ("revoked by", "revoked_by"), ("deprecated", "deprecated"), ("url", "url"), ("modified", "modified")])
+            CountermeasureLines.print(result["countermeasures"])
             if let description = result.mapValue?["description"]?.stringValue, !description.isEmpty {
                 print("\n" + description)
             }

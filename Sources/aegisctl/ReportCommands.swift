@@ -7,9 +7,11 @@ import Foundation
 /// CSV files or a heatmap.
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "report", abstract: "Reports: coverage, test results, remediation; CSV export and heatmaps.",
+        commandName: "report",
+        abstract: "Reports: coverage, test results, remediation, countermeasures; CSV export and heatmaps.",
         subcommands: [
-            ReportCoverage.self, ReportResults.self, ReportRemediation.self, ReportExport.self, ReportHeatmap.self,
+            ReportCoverage.self, ReportResults.self, ReportRemediation.self, ReportCountermeasures.self, ReportExport.self,
+            ReportHeatmap.self,
         ])
 }
 
@@ -18,7 +20,7 @@ enum ResultsGroupArgument: String, ExpressibleByArgument, CaseIterable {
 }
 
 enum ExportedReportArgument: String, ExpressibleByArgument, CaseIterable {
-    case tests, coverage, remediation, metrics
+    case tests, coverage, remediation, metrics, countermeasures
     case testResults = "test_results"
 }
 
@@ -111,7 +113,7 @@ struct ReportRemediation: ParsableCommand {
                 items,
                 [("TEST", "test_id", 40), ("TECHNIQUE", "technique_id", 10), ("OUTCOME", "outcome", 8),
                     ("OWNER", "owner", 30), ("DUE", "due_at", 20), ("OVERDUE", "overdue", 7), ("DONE", "done_at", 20),
-                    ("NAME", "name", 60)])
+                    ("COUNTERMEASURES", "countermeasures", 40), ("NAME", "name", 60)])
         }
     }
 }
@@ -120,15 +122,18 @@ struct ReportRemediation: ParsableCommand {
 /// memory used does not grow with the report.
 struct ReportExport: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a report as CSV: tests, coverage, test_results, remediation, metrics.")
+        commandName: "export",
+        abstract: "Write a report as CSV: tests, coverage, test_results, remediation, metrics, countermeasures.")
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "tests, coverage, test_results, remediation or metrics.") var report: ExportedReportArgument
+    @Argument(help: "tests, coverage, test_results, remediation, metrics or countermeasures.") var report: ExportedReportArgument
     @Option(name: .long, help: "The CSV file (replaced if it exists); - or none prints it.") var out: String?
     @Option(name: .long, help: "Domain (default enterprise-attack).") var domain: String?
     @Option(name: .long, help: "At or after this time (ISO 8601).", transform: ISOTime.argument) var since: Date?
     @Option(name: .long, help: "Before this time (ISO 8601).", transform: ISOTime.argument) var until: Date?
     @Option(name: .long, help: "Grouping of test_results or metrics.") var groupBy: String?
     @Flag(name: .long, help: "remediation: include what is done.") var all = false
+    @Option(name: .long, help: "countermeasures: a group or campaign, e.g. G0016.") var actor: String?
+    @Option(name: .long, help: "countermeasures: a D3FEND tactic, e.g. Detect.") var tactic: String?
 
     func run() throws {
         var params: MessagePackMap = ["report": .string(report.rawValue), "format": "csv"]
@@ -137,6 +142,8 @@ struct ReportExport: ParsableCommand {
         params.put("until", until)
         params.put("group_by", groupBy)
         if all { params.put("include_done", true) }
+        params.put("actor_id", actor)
+        params.put("tactic", tactic)
         try reportingAllFailures {
             let client = try options.client()
             let path = LocalFiles.isStandardOutput(out) ? "-" : out ?? "-"

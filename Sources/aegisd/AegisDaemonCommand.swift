@@ -51,6 +51,7 @@ struct AegisDaemonCommand: AsyncParsableCommand {
 
     func run() async throws {
         MallocTuning.apply()
+        StandardDescriptors.ensureOpen()
         umask(0o077)  // files the daemon creates are its own
         let loaded: SettingsLoader.Loaded
         do {
@@ -80,10 +81,17 @@ struct AegisDaemonCommand: AsyncParsableCommand {
         }
         // Every long-running part is a service, started in order above; the
         // group stops them in reverse on SIGTERM or SIGINT.
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: daemon.services.map { .init(service: $0) },
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // A part that ends by itself stops the others the same orderly way.
+        var configuration = ServiceGroupConfiguration(
+            services: daemon.services.map {
+                .init(
+                    service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup, serviceName: $0.name)
+            },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Past this, whatever is still stopping is cancelled.
+        configuration.maximumGracefulShutdownDuration = .seconds(60)
+        let group = ServiceGroup(configuration: configuration)
         var failure: (any Error)?
         do { try await group.run() } catch { failure = error }
         try await onOwnThread { daemon.close() }

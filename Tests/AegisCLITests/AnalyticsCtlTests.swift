@@ -243,7 +243,7 @@ import Testing
 /// Creates a test of `technique` and takes it to validated: red (the admin)
 /// executes it, blue submits `blue` (no alert and no log: missed), each lead
 /// approves their side. Returns its id.
-private func validatedTest(_ admin: Shell, blueKey: String, technique: String, started: String, blue: [String])
+func validatedTest(_ admin: Shell, blueKey: String, technique: String, started: String, blue: [String])
     throws -> String
 {
     let created = try object(

@@ -1,4 +1,6 @@
 import AegisClient
+import AegisDomain
+import AegisServer
 import AegisWire
 import Foundation
 import Synchronization
@@ -12,10 +14,10 @@ import AegisTestSupport
         let a: TestDaemon
         let b: TestDaemon
 
-        init() throws {
+        init(configure: (inout DaemonSettings) -> Void = { _ in }) throws {
             let url = try TestPostgres.url(schema: try TestPostgres.createSchema())
-            a = try TestDaemon(databaseURL: url, instanceID: "a")
-            b = try TestDaemon(databaseURL: url, instanceID: "b", adminKey: a.adminKey)
+            a = try TestDaemon(databaseURL: url, instanceID: "a", configure: configure)
+            b = try TestDaemon(databaseURL: url, instanceID: "b", adminKey: a.adminKey, configure: configure)
         }
     }
 
@@ -161,5 +163,34 @@ import AegisTestSupport
         let (leader, other) = try leads(pair.a) ? (pair.a, pair.b) : (pair.b, pair.a)
         leader.daemon.stop()
         #expect(try eventually { try leads(other) })
+    }
+
+    @Test func aSingletonPluginRunsOnTheLeaderAloneAndMovesWithTheLead() throws {
+        var probe = PluginSupervisorTests.probe()
+        probe.singleton = true
+        let pair = try Pair {
+            $0.plugins = [probe]
+            $0.pluginPolicy = PluginSupervisorTests.policy
+        }
+        func state(_ daemon: TestDaemon) throws -> String? {
+            try PluginSupervisorTests.status(daemon)?["state"]?.stringValue
+        }
+        #expect(try eventually(timeout: .seconds(20)) {
+            Set([try state(pair.a), try state(pair.b)]) == ["running", "stopped"]
+        })
+        let (leader, other) = try state(pair.a) == "running" ? (pair.a, pair.b) : (pair.b, pair.a)
+        let info = try leader.client(key: .some(nil)).call("system.info")
+        #expect(info["leader"] == true)
+        // It stays up: several heartbeats later it has not been restarted.
+        let first = try #require(try PluginSupervisorTests.status(leader)?["last_heartbeat"]?.dateValue)
+        #expect(try eventually {
+            (try PluginSupervisorTests.status(leader)?["last_heartbeat"]?.dateValue ?? first).timeIntervalSince(first) > 0.5
+        })
+        #expect(try PluginSupervisorTests.status(leader)?["restarts"] == 0)
+        #expect(try PluginSupervisorTests.events(leader, "plugin.stopped").isEmpty)
+        // Not where the lead is not.
+        #expect(code { try other.client().call("plugin.start", ["name": "probe"]) } == "FAILED_PRECONDITION")
+        leader.daemon.stop()
+        #expect(try eventually(timeout: .seconds(20)) { try state(other) == "running" })
     }
 }

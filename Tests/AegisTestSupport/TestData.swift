@@ -35,6 +35,9 @@ public enum TestData {
 
     public static var icsBundle: URL { shared.appendingPathComponent("attack-stix/ics-attack-18.1.json") }
 
+    /// D3FEND's techniques, their ATT&CK pairs and a web-API answer (README.md there).
+    public static var d3fend: URL { shared.appendingPathComponent("d3fend") }
+
     public static func file(_ url: URL) throws -> UploadedFile {
         UploadedFile(name: url.lastPathComponent, content: try Data(contentsOf: url))
     }

@@ -119,6 +119,12 @@ public enum AccessPolicy {
             "compliance.framework.import": .roles(leads),
             "compliance.framework.list": .authenticated,
             "compliance.gap": .authenticated,
+            // Countermeasures: everyone reads them; a sync replaces a whole
+            // source (an admin's for now; the D3FEND plugin's key later).
+            "countermeasure.sync": admin,
+            "countermeasure.list": .authenticated,
+            "countermeasure.get": .authenticated,
+            "report.countermeasures": .authenticated,
         ]
         for method in ["catalog.import", "catalog.import_begin", "catalog.import_append", "catalog.import_commit", "catalog.import_abort"] {
             rules[method] = admin

@@ -44,12 +44,17 @@ public struct CatalogService {
         try context.session.read { try $0.catalog.status() }
     }
 
-    public func technique(id: String) throws -> Technique {
+    /// The technique with the countermeasures linked to it.
+    public func technique(id: String) throws -> TechniqueDetail {
         let id = try AttackID.technique(id)
-        guard let technique = try context.session.read({ try $0.catalog.technique(id: id) }) else {
-            throw AegisError.notFound("technique", id)
-        }
-        return technique
+        guard
+            let found = try context.session.read({ repos in
+                try repos.catalog.technique(id: id).map {
+                    TechniqueDetail(technique: $0, countermeasures: try repos.countermeasures.countermeasures(addressing: id))
+                }
+            })
+        else { throw AegisError.notFound("technique", id) }
+        return found
     }
 
     /// `tactic` may be an id (`TA0002`, one domain) or a shortname

@@ -13,6 +13,8 @@ extension ReportService {
         /// Chunked by due date.
         case remediation
         case metrics
+        /// `report.countermeasures`, every countermeasure with a gap.
+        case countermeasures
     }
 
     /// The parameters of the report being exported.
@@ -22,13 +24,21 @@ extension ReportService {
         public var until: Date?
         public var groupBy: String?
         public var includeDone: Bool
+        /// `countermeasures`: a group or campaign, and a D3FEND tactic.
+        public var actorID: String?
+        public var tactic: String?
 
-        public init(domain: String? = nil, since: Date? = nil, until: Date? = nil, groupBy: String? = nil, includeDone: Bool = false) {
+        public init(
+            domain: String? = nil, since: Date? = nil, until: Date? = nil, groupBy: String? = nil, includeDone: Bool = false,
+            actorID: String? = nil, tactic: String? = nil
+        ) {
             self.domain = domain
             self.since = since
             self.until = until
             self.groupBy = groupBy
             self.includeDone = includeDone
+            self.actorID = actorID
+            self.tactic = tactic
         }
     }
 
@@ -58,15 +68,16 @@ extension ReportService {
                     includeDone: options.includeDone, now: env.clock.now(),
                     page: PageRequest(limit: Self.exportChunkRows, after: after))
             }
-            var data = after == nil ? CSVWriter.line(["test_id", "technique_id", "name", "outcome", "validated_at", "owner", "due_at", "done_at", "overdue"]) : ""
+            var data = after == nil ? CSVWriter.line(["test_id", "technique_id", "name", "outcome", "validated_at", "owner", "due_at", "done_at", "overdue", "countermeasures"]) : ""
             for item in page.items {
                 data += CSVWriter.line([
                     item.testID, item.techniqueID, item.name, item.outcome.rawValue, Self.time(item.validatedAt),
                     item.owner ?? "", Self.time(item.dueAt), Self.time(item.doneAt), item.overdue ? "true" : "false",
+                    item.countermeasures.joined(separator: ";"),
                 ])
             }
             return ExportChunk(report: report.rawValue, data: data, rows: page.items.count, nextCursor: Cursor.encode(page.nextKey))
-        case .coverage, .testResults, .metrics:
+        case .coverage, .testResults, .metrics, .countermeasures:
             guard after == nil else { throw AegisError.invalidArgument("cursor", "this report comes in one chunk") }
             let lines = try singleChunk(report, options)
             return ExportChunk(report: report.rawValue, data: lines.map(CSVWriter.line).joined(), rows: lines.count - 1, nextCursor: nil)
@@ -87,6 +98,13 @@ extension ReportService {
                 }
             }
             return lines
+        case .countermeasures:
+            let r = try countermeasures(actorID: o.actorID, tactic: o.tactic, domain: o.domain, limit: PageRequest.maxLimit)
+            return [["rank", "countermeasure_id", "countermeasure", "tactic", "gaps", "technique_ids"]]
+                + r.items.enumerated().map { i, item in
+                    [String(i + 1), item.countermeasure.id, item.countermeasure.name, item.countermeasure.tactic.rawValue,
+                     String(item.gaps), item.techniques.joined(separator: ";")]
+                }
         case .testResults:
             let grouping = try o.groupBy.map { raw throws(AegisError) -> ResultsGrouping in
                 guard let g = ResultsGrouping(rawValue: raw) else { throw Self.badGrouping(ResultsGrouping.allCases.map(\.rawValue)) }

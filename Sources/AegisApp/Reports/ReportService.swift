@@ -60,6 +60,29 @@ public struct ReportService {
         return ListResult(try context.session.read { try $0.reports.remediation(includeDone: includeDone, now: now, page: page) })
     }
 
+    /// Countermeasures ranked by the gap techniques each addresses:
+    /// `missed` or `logged` ones, or with `actorID` (a group or campaign),
+    /// those the actor uses that are `missed`, `logged` or `untested`.
+    /// `tactic` is a D3FEND tactic; `""` filters are absent.
+    public func countermeasures(actorID: String?, tactic: String?, domain: String?, limit: Int?) throws -> CountermeasureRanking {
+        var query = CountermeasureRankingQuery(domain: try ScoreService.domain(domain), limit: limit ?? PageRequest.defaultLimit)
+        guard (1...PageRequest.maxLimit).contains(query.limit) else {
+            throw AegisError.invalidArgument("limit", "limit must be between 1 and \(PageRequest.maxLimit)")
+        }
+        if let tactic, !tactic.isEmpty {
+            guard let found = DefensiveTactic(named: tactic) else {
+                throw AegisError.invalidArgument(
+                    "tactic", "tactic must be one of \(DefensiveTactic.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            query.tactic = found
+        }
+        if let actorID, !actorID.isEmpty { query.actorID = try AttackID.actor(actorID, field: "actor_id") }
+        return try context.session.read { repos in
+            if let actor = query.actorID, try repos.catalog.actor(id: actor) == nil { throw AegisError.notFound("actor", actor) }
+            return try repos.reports.countermeasureRanking(query)
+        }
+    }
+
     // MARK: Helpers
 
     /// `since` and `until` are in `TimestampRange`: the params decoder refuses others.

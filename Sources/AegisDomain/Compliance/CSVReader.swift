@@ -1,9 +1,14 @@
 import Foundation
 
 /// One record of a CSV file, with the line it starts on (1-based).
-struct CSVRecord: Equatable {
-    var line: Int
-    var fields: [String]
+public struct CSVRecord: Sendable, Equatable {
+    public var line: Int
+    public var fields: [String]
+
+    public init(line: Int, fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
 }
 
 /// Splits CSV text into records (RFC 4180).
@@ -15,11 +20,11 @@ struct CSVRecord: Equatable {
 /// inside an unquoted field is kept as is. A UTF-8 byte order mark at the
 /// start is ignored; blank lines (nothing but spaces or tabs) are skipped.
 /// Errors are `INVALID_ARGUMENT` on `field`, naming a line, never the text.
-enum CSVReader {
+public enum CSVReader {
     private static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"),
         lf = UInt8(ascii: "\n"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
 
-    static func records(_ data: Data, field name: String) throws(AegisError) -> [CSVRecord] {
+    public static func records(_ data: Data, field name: String) throws(AegisError) -> [CSVRecord] {
         let bytes = [UInt8](data)
         var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var records: [CSVRecord] = []

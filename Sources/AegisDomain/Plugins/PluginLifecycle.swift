@@ -94,8 +94,9 @@ public struct PluginLifecycle: Sendable, Equatable {
         case stop
         /// Started again at once (an admin's restart).
         case restart
-        /// A failure already announced: back off or fail.
-        case recover
+        /// A failure already announced (`reason`): back off, fail, or stop
+        /// as the restart policy says.
+        case recover(reason: String)
     }
 
     public enum Phase: Sendable, Equatable {
@@ -228,8 +229,8 @@ public struct PluginLifecycle: Sendable, Equatable {
             return [.revokeCredential, .announce(.stopped)]
         case .stopping(_, .restart):
             return [.revokeCredential] + spawn(now)
-        case .stopping(_, .recover):
-            return [.revokeCredential] + recover(now, reason: "\(exit)")
+        case .stopping(_, .recover(let reason)):
+            return [.revokeCredential] + recover(now, reason: reason)
         case .starting, .running:
             if declaration.restart == .never || (declaration.restart == .onFailure && exit.isSuccess) {
                 phase = .stopped
@@ -275,11 +276,17 @@ public struct PluginLifecycle: Sendable, Equatable {
     /// A process that missed its hello or a heartbeat: announced, stopped,
     /// then backed off (or failed) once it has exited.
     private mutating func missed(_ reason: String, _ now: ContinuousClock.Instant) -> [PluginEffect] {
-        phase = .stopping(deadline: now + policy.stopGrace, then: .recover)
+        phase = .stopping(deadline: now + policy.stopGrace, then: .recover(reason: reason))
         return [.announce(.crashed(nil, reason: reason)), .terminate]
     }
 
+    /// After a failure: `never` stops it; otherwise a backoff, or `failed`
+    /// after too many in a row.
     private mutating func recover(_ now: ContinuousClock.Instant, reason: String) -> [PluginEffect] {
+        if declaration.restart == .never {
+            phase = .stopped
+            return []
+        }
         let wait = backoff.fail()
         if backoff.failures >= policy.maxFailures {
             phase = .failed

@@ -12,4 +12,7 @@ public protocol ReportRepository {
     func remediation(includeDone: Bool, now: Date, page: PageRequest) throws -> Page<RemediationItem>
     /// Tests by id after `after`, at most `limit`.
     func exportRows(after: String?, limit: Int) throws -> [TestExportRow]
+    /// Countermeasures by the gap techniques each addresses, most first
+    /// (`CountermeasureRanking` says what a gap is).
+    func countermeasureRanking(_ query: CountermeasureRankingQuery) throws -> CountermeasureRanking
 }

@@ -13,6 +13,7 @@ public protocol Repositories {
     var snapshots: any SnapshotRepository { get }
     var reports: any ReportRepository { get }
     var compliance: any ComplianceRepository { get }
+    var countermeasures: any CountermeasureRepository { get }
 }
 
 /// A worker's handle on the store: runs units of work on the worker's own

@@ -104,10 +104,12 @@ public struct RemediationItem: Sendable, Equatable, Codable {
     public var doneAt: Date?
     /// Not done and past due.
     public var overdue: Bool
+    /// Ids of the countermeasures that address the technique, sorted.
+    public var countermeasures: [String]
 
     public init(
         testID: String, techniqueID: String, name: String, outcome: TestOutcome, validatedAt: Date?, owner: String?,
-        dueAt: Date?, doneAt: Date?, overdue: Bool
+        dueAt: Date?, doneAt: Date?, overdue: Bool, countermeasures: [String] = []
     ) {
         self.testID = testID
         self.techniqueID = techniqueID
@@ -118,10 +120,11 @@ public struct RemediationItem: Sendable, Equatable, Codable {
         self.dueAt = dueAt
         self.doneAt = doneAt
         self.overdue = overdue
+        self.countermeasures = countermeasures
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, outcome, owner, overdue
+        case name, outcome, owner, overdue, countermeasures
         case testID = "test_id"
         case techniqueID = "technique_id"
         case validatedAt = "validated_at"

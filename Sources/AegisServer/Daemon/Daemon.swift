@@ -176,9 +176,15 @@ public final class Daemon: @unchecked Sendable {
         }
     }
 
-    /// Each plugin's scope names methods that exist (or prefixes of some).
+    /// Each plugin's scope names methods that exist (or prefixes of some),
+    /// and its heartbeat timeout leaves room for two heartbeats.
     private func checkPluginScopes(_ methods: MethodTable) throws {
         for plugin in settings.plugins {
+            guard plugin.heartbeatTimeout >= settings.pluginPolicy.heartbeatInterval * 2 else {
+                throw DaemonError.configuration(
+                    "plugin \(plugin.name): heartbeat_timeout must be at least twice the heartbeat interval "
+                        + "(\(settings.pluginPolicy.heartbeatInterval))")
+            }
             for entry in plugin.scope where !methods.names.contains(where: { PluginScope.allows([entry], $0) }) {
                 throw DaemonError.configuration("plugin \(plugin.name): scope entry \(entry) names no method")
             }

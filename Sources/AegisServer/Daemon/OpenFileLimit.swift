@@ -29,3 +29,19 @@ public enum OpenFileLimit {
         return UInt64(limit.rlim_cur)
     }
 }
+
+/// The standard descriptors: a daemon started with one of them closed would
+/// hand that number out to the next file or socket it opens, and write logs
+/// into it.
+public enum StandardDescriptors {
+    /// Opens `/dev/null` on whichever of 0, 1 and 2 is closed.
+    public static func ensureOpen() {
+        for fd in Int32(0)...2 where fcntl(fd, F_GETFD) == -1 {
+            let null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY)
+            if null >= 0, null != fd {
+                dup2(null, fd)
+                close(null)
+            }
+        }
+    }
+}

@@ -22,12 +22,15 @@ enum PluginMethods {
         .method("plugin.heartbeat", HeartbeatParams.self) { p, scope in
             let (supervisor, name) = try caller(scope)
             let report = p.status ?? [:]
-            guard report.count <= 64, report.keys.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 64 }) else {
+            // The heartbeat counts whatever the counters: bad ones are refused, not the beat.
+            let valid = report.count <= 64 && report.keys.allSatisfy { !$0.isEmpty && $0.utf8.count <= 64 }
+            supervisor.heartbeat(name, report: valid ? report : [:])
+            guard valid else {
                 throw CallFailure(
-                    code: .invalidArgument, message: "status holds at most 64 counters with names of 1 to 64 bytes",
+                    code: .invalidArgument,
+                    message: "status holds at most 64 counters with names of 1 to 64 bytes (the heartbeat was counted)",
                     details: ["field": "status"])
             }
-            supervisor.heartbeat(name, report: report)
             return Done()
         },
         .method("plugin.list") { scope in Items(items: try supervisor(scope).statuses.map(PluginWire.init)) },
@@ -66,8 +69,8 @@ enum PluginMethods {
     ) throws -> PluginWire {
         let supervisor = try supervisor(scope)
         guard supervisor.isDeclared(name) else { throw notFound(name) }
-        try PluginEventLog(env: scope.env, context: scope.context).recordCommand(method, plugin: name)
         try body(supervisor, name)
+        try PluginEventLog(env: scope.env, context: scope.context).recordCommand(method, plugin: name)
         guard let status = supervisor.statuses.first(where: { $0.name == name }) else { throw notFound(name) }
         return PluginWire(status)
     }

@@ -17,8 +17,12 @@ enum ReportMethods {
             try service(scope).export(
                 p.report, format: p.format, cursor: p.cursor,
                 options: .init(
-                    domain: p.domain, since: p.since, until: p.until, groupBy: p.groupBy, includeDone: p.includeDone ?? false))
+                    domain: p.domain, since: p.since, until: p.until, groupBy: p.groupBy, includeDone: p.includeDone ?? false,
+                    actorID: p.actorID, tactic: p.tactic))
         },
+        .method("report.countermeasures", CountermeasuresParams.self) { p, scope in
+            try service(scope).countermeasures(actorID: p.actorID, tactic: p.tactic, domain: p.domain, limit: p.limit)
+        }.cachedUntilNextCommit(),
         .method("metrics.operational", MetricsParams.self) { p, scope in
             try service(scope).metrics(since: p.since, until: p.until, groupBy: p.groupBy, domain: p.domain)
         }.cachedUntilNextCommit(),
@@ -69,10 +73,25 @@ enum ReportMethods {
         var until: Date?
         var groupBy: String?
         var includeDone: Bool?
+        var actorID: String?
+        var tactic: String?
         enum CodingKeys: String, CodingKey {
-            case report, format, cursor, domain, since, until
+            case report, format, cursor, domain, since, until, tactic
             case groupBy = "group_by"
             case includeDone = "include_done"
+            case actorID = "actor_id"
+        }
+    }
+
+    struct CountermeasuresParams: Decodable, Sendable {
+        var actorID: String?
+        /// A D3FEND tactic, in any case.
+        var tactic: String?
+        var domain: String?
+        var limit: Int?
+        enum CodingKeys: String, CodingKey {
+            case tactic, domain, limit
+            case actorID = "actor_id"
         }
     }
 }

@@ -32,28 +32,44 @@ final class PluginLogRing: Sendable {
     func last(_ count: Int) -> [Line] { lines.withLock { Array($0.suffix(max(0, count))) } }
 }
 
-/// Splits a byte stream into lines, keeping an unfinished one for later
-/// (bounded: a line longer than the limit is cut and the rest dropped).
+/// Splits a byte stream into lines, keeping an unfinished one for later.
+/// Bounded: a line longer than the limit is cut there, and the rest of it,
+/// up to its newline, is dropped.
 struct LineSplitter {
     private var pending = Data()
+    /// Dropping what is left of a line that was cut.
+    private var skipping = false
 
     mutating func feed(_ bytes: Data) -> [String] {
-        pending.append(bytes)
         var lines: [String] = []
-        while let newline = pending.firstIndex(of: 0x0a) {
-            lines.append(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
-            pending = Data(pending[pending.index(after: newline)...])
+        var start = bytes.startIndex
+        while let newline = bytes[start...].firstIndex(of: 0x0a) {
+            if skipping {
+                skipping = false
+            } else {
+                pending.append(bytes[start..<newline])
+                lines.append(Self.text(pending))
+            }
+            pending.removeAll(keepingCapacity: true)
+            start = bytes.index(after: newline)
         }
+        if !skipping { pending.append(bytes[start...]) }
         if pending.count > PluginLogRing.maxLineBytes {
-            lines.append(String(decoding: pending.prefix(PluginLogRing.maxLineBytes), as: UTF8.self))
-            pending.removeAll()
+            lines.append(Self.text(pending))
+            pending.removeAll(keepingCapacity: true)
+            skipping = true
         }
         return lines
     }
 
     /// What is left at the end of the stream.
     mutating func finish() -> String? {
-        defer { pending.removeAll() }
-        return pending.isEmpty ? nil : String(decoding: pending, as: UTF8.self)
+        defer {
+            pending.removeAll()
+            skipping = false
+        }
+        return pending.isEmpty ? nil : Self.text(pending)
     }
+
+    private static func text(_ bytes: Data) -> String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -113,12 +113,21 @@ final class PluginProcess {
         return .signaled(status & 0x7f)
     }
 
-    /// A pipe whose ends other children never inherit.
+    /// A pipe whose ends other children never inherit, both above 2: were
+    /// aegisd started with stdin closed, an end could otherwise be 0, and
+    /// `dup2(0, 0)` would leave it close-on-exec in the child.
     private static func pipe() throws -> [Int32] {
         var ends: [Int32] = [-1, -1]
         guard Glibc.pipe(&ends) == 0 else { throw SpawnError(description: "pipe: \(String(cString: strerror(errno)))") }
-        for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        return ends
+        return ends.map { fd in
+            guard fd < 3 else {
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+                return fd
+            }
+            let moved = fcntl(fd, F_DUPFD_CLOEXEC, 3)
+            Glibc.close(fd)
+            return moved
+        }
     }
 
     private static func close(_ fds: [Int32]) { for fd in fds where fd >= 0 { Glibc.close(fd) } }

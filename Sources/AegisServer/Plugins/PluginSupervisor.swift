@@ -60,8 +60,9 @@ final class PluginSupervisor: @unchecked Sendable {
         var process: PluginProcess?
         var credential: String?
         var stdout = LineSplitter(), stderr = LineSplitter()
-        /// The output pipes not yet at end-of-file.
+        /// The output pipes not yet at end-of-file, and when the last closed.
         var openStreams: Set<Int32> = []
+        var outputClosedAt: ContinuousClock.Instant?
         var version: String?
         var capabilities: [String] = []
         var lastHeartbeat: Date?
@@ -69,6 +70,10 @@ final class PluginSupervisor: @unchecked Sendable {
         var startedAt: Date?
         /// Stopped by an admin: not started again by the daemon.
         var heldStopped = false
+        /// Stopped because this instance is not the leader (asked once).
+        var leadershipStop = false
+        /// It ended and its restart policy says so: the lead does not start it again.
+        var exitedByItself = false
         let logs = PluginLogRing()
         init(_ lifecycle: PluginLifecycle) { self.lifecycle = lifecycle }
     }
@@ -80,6 +85,8 @@ final class PluginSupervisor: @unchecked Sendable {
     private let logger: Logger
     private var endpoints = Endpoints(rpc: "", events: "")
     private var runtimes: [String: Runtime] = [:]
+    /// Set once aegisd is stopping: nothing is started any more.
+    private var shuttingDown = false
     private let order: [String]
     private let inbox = Mutex<[Pending]>([])
     private let published = Mutex<[Status]>([])
@@ -211,6 +218,9 @@ final class PluginSupervisor: @unchecked Sendable {
                 logger.info(
                     "plugin exited", metadata: ["plugin": .string(name), "exit": .string("\(exit)")])
                 apply(runtime.lifecycle.exited(exit, now: now), to: name, now: now)
+                if runtime.lifecycle.state == .stopped, !runtime.heldStopped, !runtime.leadershipStop {
+                    runtime.exitedByItself = true
+                }
             }
         }
         publish()
@@ -220,7 +230,12 @@ final class PluginSupervisor: @unchecked Sendable {
         switch pending.command {
         case .start(let name):
             guard let runtime = runtimes[name] else { return }
+            if let refusal = refusesStart(name, runtime) {
+                pending.refusal = refusal
+                return
+            }
             runtime.heldStopped = false
+            runtime.exitedByItself = false
             do { apply(try runtime.lifecycle.start(now: now), to: name, now: now) } catch {
                 pending.refusal = AegisError.failedPrecondition("plugin \(name) is already running")
             }
@@ -230,7 +245,12 @@ final class PluginSupervisor: @unchecked Sendable {
             apply(runtime.lifecycle.stop(now: now), to: name, now: now)
         case .restart(let name):
             guard let runtime = runtimes[name] else { return }
+            if let refusal = refusesStart(name, runtime) {
+                pending.refusal = refusal
+                return
+            }
             runtime.heldStopped = false
+            runtime.exitedByItself = false
             apply(runtime.lifecycle.restart(now: now), to: name, now: now)
         case .hello(let name, let version, let capabilities):
             guard let runtime = runtimes[name] else { return }
@@ -246,10 +266,19 @@ final class PluginSupervisor: @unchecked Sendable {
         }
     }
 
+    /// Why `plugin.start` or `plugin.restart` of `name` is refused now, if it is.
+    private func refusesStart(_ name: String, _ runtime: Runtime) -> AegisError? {
+        if shuttingDown { return AegisError.unavailable("aegisd is stopping") }
+        if runtime.lifecycle.declaration.singleton, !env.isLeader() {
+            return AegisError.failedPrecondition("plugin \(name) is a singleton: it runs on the deployment's leader only")
+        }
+        return nil
+    }
+
     /// Starts what should run by itself: declared `autostart`, and for a
     /// singleton only on the leader.
     private func autostart(_ name: String, now: ContinuousClock.Instant) {
-        guard let runtime = runtimes[name], runtime.lifecycle.declaration.autostart else { return }
+        guard !shuttingDown, let runtime = runtimes[name], runtime.lifecycle.declaration.autostart else { return }
         if runtime.lifecycle.declaration.singleton, !env.isLeader() { return }
         if let effects = try? runtime.lifecycle.start(now: now) { apply(effects, to: name, now: now) }
     }
@@ -258,17 +287,17 @@ final class PluginSupervisor: @unchecked Sendable {
     /// leader, stopped when it stops being leader.
     private func reconcileLeadership(_ name: String, _ runtime: Runtime, now: ContinuousClock.Instant) {
         let declaration = runtime.lifecycle.declaration
-        guard declaration.singleton else { return }
+        guard declaration.singleton, !shuttingDown else { return }
         let leader = env.isLeader()
-        switch runtime.lifecycle.state {
-        case .stopped where leader && declaration.autostart && !runtime.heldStopped:
+        let state = runtime.lifecycle.state
+        if leader, state == .stopped, declaration.autostart, !runtime.heldStopped, !runtime.exitedByItself {
             autostart(name, now: now)
-        case .starting, .running, .backingOff where !leader:
-            logger.notice("this instance is no longer the leader; stopping a singleton plugin", metadata: ["plugin": .string(name)])
+        } else if !leader, [.starting, .running, .backingOff].contains(state), !runtime.leadershipStop {
+            logger.notice("this instance is not the leader; stopping a singleton plugin", metadata: ["plugin": .string(name)])
+            runtime.leadershipStop = true
             apply(runtime.lifecycle.stop(now: now), to: name, now: now)
-        default:
-            break
         }
+        if leader { runtime.leadershipStop = false }
     }
 
     // MARK: Effects
@@ -295,7 +324,9 @@ final class PluginSupervisor: @unchecked Sendable {
         let declaration = runtime.lifecycle.declaration
         let (secret, hash) = credentials.issue(for: declaration)
         runtime.credential = hash
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("AEGIS_") }
+        // Only what a program needs to run: aegisd's own environment may hold
+        // secrets (PGPASSWORD, cloud keys) that are no plugin's business.
+        var environment = ProcessInfo.processInfo.environment.filter { Self.passedOn.contains($0.key) || $0.key.hasPrefix("LC_") }
         environment.merge(declaration.environment) { $1 }
         environment["AEGIS_RPC_ENDPOINT"] = endpoints.rpc
         environment["AEGIS_EVENTS_ENDPOINT"] = endpoints.events
@@ -308,6 +339,7 @@ final class PluginSupervisor: @unchecked Sendable {
             runtime.stdout = LineSplitter()
             runtime.stderr = LineSplitter()
             runtime.openStreams = [process.output, process.errors]
+            runtime.outputClosedAt = nil
             runtime.startedAt = Date()
             runtime.version = nil
             runtime.lastHeartbeat = nil
@@ -338,6 +370,9 @@ final class PluginSupervisor: @unchecked Sendable {
         }
     }
 
+    /// The variables of aegisd's environment a plugin gets (with `LC_*`).
+    static let passedOn: Set<String> = ["PATH", "HOME", "LANG", "TZ", "TMPDIR", "USER", "LOGNAME", "SHELL"]
+
     // MARK: Output
 
     private func readOutput(_ name: String, _ runtime: Runtime, final: Bool = false) {
@@ -348,7 +383,10 @@ final class PluginSupervisor: @unchecked Sendable {
             // At most 256 KiB a round, so one chatty plugin cannot hold the others up.
             for _ in 0..<16 {
                 let n = read(fd, &buffer, buffer.count)
-                if n == 0 { runtime.openStreams.remove(fd) }
+                if n == 0 {
+                    runtime.openStreams.remove(fd)
+                    if runtime.openStreams.isEmpty { runtime.outputClosedAt = .now }
+                }
                 guard n > 0 else { break }
                 let chunk = Data(buffer[0..<n])
                 lines += stream == "stdout" ? runtime.stdout.feed(chunk) : runtime.stderr.feed(chunk)
@@ -374,8 +412,12 @@ final class PluginSupervisor: @unchecked Sendable {
         var exiting = false
         for name in order {
             guard let runtime = runtimes[name], runtime.process != nil else { continue }
-            // A process whose output has closed is about to be reaped: look again soon.
-            if runtime.openStreams.isEmpty { exiting = true }
+            // A process whose output has just closed is about to be reaped:
+            // look again soon (for two seconds; one that closed its output
+            // and lives on is looked at as usual after that).
+            if runtime.openStreams.isEmpty, let closed = runtime.outputClosedAt, ContinuousClock.now - closed < .seconds(2) {
+                exiting = true
+            }
             for fd in runtime.openStreams { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
         }
         let remaining = deadline - ContinuousClock.now
@@ -390,6 +432,7 @@ final class PluginSupervisor: @unchecked Sendable {
 
     /// Stops every plugin: `SIGTERM`, the grace, `SIGKILL`, and reaps them all.
     private func shutDown() {
+        shuttingDown = true
         let now = ContinuousClock.now
         for name in order { if let runtime = runtimes[name] { apply(runtime.lifecycle.stop(now: now), to: name, now: now) } }
         while order.contains(where: { runtimes[$0]?.process != nil }) {

@@ -9,7 +9,8 @@ struct MethodTable: Sendable {
     static let standard = MethodTable(
         SystemMethods.all + CatalogMethods.all + EventMethods.all + AccessMethods.all + TestMethods.all
             + TemplateMethods.all + EvidenceMethods.all + AuditMethods.all + ScoreMethods.all + SnapshotMethods.all
-            + LayerMethods.all + ReportMethods.all + ComplianceMethods.all + UploadMethods.all + PluginMethods.all)
+            + LayerMethods.all + ReportMethods.all + ComplianceMethods.all + UploadMethods.all + PluginMethods.all
+            + CountermeasureMethods.all)
 
     init(_ methods: [MethodHandler]) {
         var handlers: [String: MethodHandler] = [:]

@@ -30,6 +30,7 @@ struct RequestHandler: Sendable {
     let figures: ServerFigures
     let plugins: PluginSupervisor?
     private let counter = RequestCounter()
+    private let scopeDenials = ScopeDenials()
 
     init(
         env: AppEnvironment, methods: MethodTable, logger: Logger, principals: PrincipalCache = PrincipalCache(),
@@ -116,9 +117,11 @@ struct RequestHandler: Sendable {
                 principal = resolved
                 try AccessPolicy.authorize(resolved, envelope.method)
             } catch {
-                if let principal, principal.kind == .plugin {
+                if let principal, principal.kind == .plugin, scopeDenials.shouldRecord(principal.id, envelope.method) {
                     let context = CallContext(requestID: requestID, principal: principal, peer: peer, session: session)
-                    try? PluginEventLog(env: env, context: context).recordScopeDenied(envelope.method)
+                    do { try PluginEventLog(env: env, context: context).recordScopeDenied(envelope.method) } catch {
+                        logger.error("cannot audit a plugin's call outside its scope", metadata: ["error": .string("\(error)")])
+                    }
                 }
                 return failure(envelope, error, requestID: requestID)
             }
@@ -208,6 +211,22 @@ final class NoStoreSession: StoreSession, Sendable {
     struct Refused: Error {}
     func read<T>(_ body: (any Repositories) throws -> T) throws -> T { throw Refused() }
     func write<T>(_ body: (any Repositories) throws -> T) throws -> T { throw Refused() }
+}
+
+/// A plugin's calls outside its scope are audited once a second at most per
+/// plugin and method: a plugin looping on one cannot flood the trail.
+final class ScopeDenials: Sendable {
+    private let last = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    func shouldRecord(_ plugin: String, _ method: String) -> Bool {
+        let key = plugin + " " + method, now = ContinuousClock.now
+        return last.withLock { last in
+            if let previous = last[key], now - previous < .seconds(1) { return false }
+            if last.count > 10_000 { last.removeAll() }
+            last[key] = now
+            return true
+        }
+    }
 }
 
 /// Request ids: unique within the daemon's life, cheap to make.

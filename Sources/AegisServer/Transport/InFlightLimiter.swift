@@ -34,12 +34,14 @@ struct InFlightLimiter {
         return true
     }
 
-    /// The request charged by `admit` has been answered after `elapsed`.
-    mutating func release(_ caller: Caller, connection: Data, elapsed: Duration) {
+    /// The request charged by `admit` has been answered after `elapsed`
+    /// (nil: it never ran, so it says nothing of how long requests take).
+    mutating func release(_ caller: Caller, connection: Data, elapsed: Duration?) {
         for key in caller == .connection(connection) ? [caller] : [caller, .connection(connection)] {
             guard let n = counts[key] else { continue }
             counts[key] = n > 1 ? n - 1 : nil
         }
+        guard let elapsed else { return }
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         smoothedMS += (ms - smoothedMS) / 16
     }

@@ -3,18 +3,13 @@ import DequeModule
 import Foundation
 
 /// A request waiting for a worker: its ticket (the front keeps who sent it
-/// under that number), the request, read by the front or not, and the
-/// sender's address for the audit trail.
+/// under that number), its body as received, and the sender's address for
+/// the audit trail. The body, not a decoded envelope, waits in the queue:
+/// its bytes are what the queue's byte bound counts, whereas a decoded
+/// body can take many times more memory.
 struct Job {
-    enum Request {
-        /// Read by the front (small bodies).
-        case read(RequestEnvelope)
-        /// Too large to read on the front: the worker reads it.
-        case unread(Data)
-    }
-
     var ticket: UInt64
-    var request: Request
+    var body: Data
     var peer: String?
 }
 

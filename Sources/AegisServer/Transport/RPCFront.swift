@@ -67,8 +67,9 @@ final class RPCFront: @unchecked Sendable {
     private var nextHousekeeping = ContinuousClock.now
     private var nextPrune = ContinuousClock.now + .seconds(60)
     /// The most bytes held for clients since the heap was last trimmed.
-    private var heldSinceTrim = 0
-    private var trimsDue: [ContinuousClock.Instant] = []
+    /// The resident size after the last trim (nil before the first check).
+    private var settledResident: Int64?
+    private var nextTrimCheck = ContinuousClock.now
 
     init(
         settings: RPCSettings, router: ZMQSocket, replies: ZMQSocket, monitor: ZMQMonitor, queue: JobQueue,
@@ -97,6 +98,7 @@ final class RPCFront: @unchecked Sendable {
 
     func run() {
         var poller = ZMQPoller([router, replies])
+        var drainPoller = ZMQPoller([replies])
         var drainDeadline: ContinuousClock.Instant?
         defer {
             // Requests still queued are dropped when the workers stop (they
@@ -129,10 +131,14 @@ final class RPCFront: @unchecked Sendable {
                 }
                 continue
             }
+            // Draining: requests waiting on the ROUTER are left there, so
+            // only the replies are watched (else the poll would spin).
             let ready: [Bool]
-            do { ready = try poller.poll(timeoutMS: 100) } catch { return }
-            if ready[1] { forwardReplies() }
-            if ready[0], drainDeadline == nil { acceptRequests() }
+            do {
+                ready = drainDeadline == nil ? try poller.poll(timeoutMS: 100) : try drainPoller.poll(timeoutMS: 100)
+            } catch { return }
+            if ready[ready.count - 1] { forwardReplies() }
+            if drainDeadline == nil, ready[0] { acceptRequests() }
         }
     }
 
@@ -166,24 +172,22 @@ final class RPCFront: @unchecked Sendable {
         control.statistics.withLock { $0 = published }
     }
 
-    /// Once what is held for clients has fallen by 8 MiB from its high
-    /// point (a burst answered, a client that read nothing gone), the heap's
-    /// free pages go back to the system: replies and requests are freed in
-    /// libzmq's and the workers' arenas, which keep them otherwise. libzmq
-    /// frees a departed client's replies a moment after it reports the
-    /// disconnect, so the heap is trimmed half a second after the fall and
-    /// again two seconds later.
+    /// Gives freed heap back to the system. Replies and requests are freed
+    /// in libzmq's and the workers' heap arenas, which keep the pages
+    /// otherwise: after a burst, or once a client that read nothing has
+    /// gone (libzmq frees its replies a moment after the disconnect), the
+    /// resident size would stay at its peak. Every second, when the
+    /// resident size exceeds what it was after the last trim, plus what is
+    /// held for clients now, by 8 MiB, the heap is trimmed.
     private func returnFreedMemory(held: Int) {
         let now = ContinuousClock.now
-        heldSinceTrim = max(heldSinceTrim, held)
-        if heldSinceTrim - held >= 8 << 20 {
-            heldSinceTrim = held
-            trimsDue = [now + .milliseconds(500), now + .milliseconds(2500)]
-        }
-        guard let due = trimsDue.first, now >= due else { return }
-        trimsDue.removeFirst()
+        guard now >= nextTrimCheck else { return }
+        nextTrimCheck = now + .seconds(1)
+        guard let resident = ServerFigures.residentBytes else { return }
+        if let settled = settledResident, resident <= settled + Int64(held) + (8 << 20) { return }
         MallocTrim.run()
-        logger.debug("heap trimmed", metadata: ["held": .stringConvertible(held)])
+        settledResident = ServerFigures.residentBytes
+        logger.debug("heap trimmed", metadata: ["resident_before": .stringConvertible(resident), "held": .stringConvertible(held)])
     }
 
     private func noteDisconnects() {
@@ -219,15 +223,14 @@ final class RPCFront: @unchecked Sendable {
         // reads: refused before any work is done for it.
         if unread.isFull(identity) {
             let id = body.count <= RPCSettings.frontDecodeLimit ? (try? RequestEnvelope.parse(body).get())?.id : nil
-            deliver(notReading(identity, id: id), to: identity, delimited: delimited, checked: false)
+            deliver(notReading(identity, id: id, ran: false), to: identity, delimited: delimited, checked: false)
             return
         }
         // Large bodies (uploads) are read by a worker, so that decoding them
         // never holds up the small requests the front answers itself.
-        let request: Job.Request
         let caller: Caller
+        var id: MessagePackValue?
         if body.count > RPCSettings.frontDecodeLimit {
-            request = .unread(body)
             caller = .connection(identity)
         } else {
             switch handler.triage(body) {
@@ -235,7 +238,7 @@ final class RPCFront: @unchecked Sendable {
                 deliver(reply, to: identity, delimited: delimited)
                 return
             case .work(let envelope, let principalID):
-                request = .read(envelope)
+                id = envelope.id
                 if let principalID {
                     caller = .principal(principalID)
                 } else if let token = envelope.auth, !token.isEmpty {
@@ -250,15 +253,15 @@ final class RPCFront: @unchecked Sendable {
             reject(
                 identity, delimited, .rateLimited,
                 "too many requests in flight (at most \(settings.maxInFlightPerCaller) per caller); wait for replies",
-                details: ["retry_after_ms": .int(limiter.retryAfterMS)], id: request.id)
+                details: ["retry_after_ms": .int(limiter.retryAfterMS)], id: id)
             return
         }
         nextTicket &+= 1
-        let job = Job(ticket: nextTicket, request: request, peer: peer.address)
+        let job = Job(ticket: nextTicket, body: body, peer: peer.address)
         guard pendingBytes + body.count <= settings.maxPendingRequestBytes, queue.offer(job) else {
-            limiter.release(caller, connection: identity, elapsed: .zero)
+            limiter.release(caller, connection: identity, elapsed: nil)
             counts.refusedBusy += 1
-            reject(identity, delimited, .unavailable, "the server is busy; retry", id: request.id)
+            reject(identity, delimited, .unavailable, "the server is busy; retry", id: id)
             return
         }
         pending[nextTicket] = Pending(
@@ -304,7 +307,7 @@ final class RPCFront: @unchecked Sendable {
                         metadata: ["peer": .string(unread.address(identity) ?? "?"), "refused": .stringConvertible(lost)])
                 }
             } else {
-                body = notReading(identity, id: ReplyEnvelope.echoedID(in: reply))
+                body = notReading(identity, id: ReplyEnvelope.echoedID(in: reply), ran: true)
             }
         }
         do {
@@ -318,9 +321,10 @@ final class RPCFront: @unchecked Sendable {
         }
     }
 
-    /// The refusal sent in place of a reply to a connection that does not
-    /// read; logged once per episode.
-    private func notReading(_ identity: Data, id: MessagePackValue?) -> Data {
+    /// The refusal sent to a connection that does not read, logged once per
+    /// episode: in place of a request it did not run (`ran` false), or of
+    /// the reply to one that ran (`ran` true: its effect stands).
+    private func notReading(_ identity: Data, id: MessagePackValue?, ran: Bool) -> Data {
         let unreadBytes = unread.unread(identity)
         if unread.refused(identity) {
             logger.warning(
@@ -330,21 +334,15 @@ final class RPCFront: @unchecked Sendable {
                     "max_unread_bytes": .stringConvertible(settings.maxUnreadBytesPerPeer),
                 ])
         }
+        let why = "replies to this connection are not being read (\(unreadBytes) bytes unread, "
+            + "at most \(settings.maxUnreadBytesPerPeer) per connection)"
         return ReplyEnvelope.failure(
             id: id ?? .nil, code: .resourceExhausted,
-            message: "replies to this connection are not being read (\(unreadBytes) bytes unread, "
-                + "at most \(settings.maxUnreadBytesPerPeer) per connection); read them, then retry",
+            message: ran ? "the request ran, but its reply was dropped: \(why)" : "\(why); read them, then retry",
             details: [
                 "unread_bytes": .int(Int64(clamping: unreadBytes)),
                 "max_unread_bytes": .int(Int64(settings.maxUnreadBytesPerPeer)),
+                "ran": .bool(ran),
             ])
-    }
-}
-
-extension Job.Request {
-    /// The request's id when the front read it.
-    var id: MessagePackValue? {
-        if case .read(let envelope) = self { return envelope.id }
-        return nil
     }
 }

@@ -106,11 +106,7 @@ final class RPCServer: @unchecked Sendable {
     private static func work(queue: JobQueue, handler: RequestHandler, session: any StoreSession, push: ZMQSocket) {
         defer { push.close() }
         while let job = queue.take() {
-            let reply: Data
-            switch job.request {
-            case .read(let envelope): reply = handler.handle(envelope, peer: job.peer, session: session)
-            case .unread(let body): reply = handler.handle(body, peer: job.peer, session: session)
-            }
+            let reply = handler.handle(job.body, peer: job.peer, session: session)
             // Unbounded inproc pipe: this only fails once the front has gone.
             do { try push.send([RPCFront.ticketFrame(job.ticket), reply], dontWait: true) } catch { continue }
         }

@@ -71,11 +71,16 @@ struct UnreadReplies {
         return peer.unread
     }
 
-    /// Whether `identity` has its whole allowance unread. The kernel is
-    /// asked only when the last figure (an upper bound) says so, so a
-    /// connection that reads costs one system call per allowance sent.
+    /// Whether new requests from `identity` are refused: it has its whole
+    /// allowance unread, or it was refused and has not yet read half of it.
+    /// The kernel is asked only when the last figure (an upper bound) says
+    /// so, so a connection that reads costs one system call per allowance
+    /// sent.
     mutating func isFull(_ identity: Data) -> Bool {
-        guard let peer = peers[identity], peer.unread >= perPeer else { return false }
+        guard let peer = peers[identity] else { return false }
+        // Once refused, it stays refused until it has read half its allowance.
+        if peer.refused > 0 { return unread(identity) >= perPeer / 2 }
+        guard peer.unread >= perPeer else { return false }
         return unread(identity) >= perPeer
     }
 

@@ -24,26 +24,13 @@ struct SQLComplianceRepository<DB: SQLDatabase>: ComplianceRepository {
             .text(f.format.rawValue), .text(groups), .int(f.controls.count), .int(f.mappings.count),
             .int(StoreTime.micros(time)), .optional(actor)
         ).run()
-        try insertRows(
+        try db.insertRows(
             "compliance_controls (framework_id, control_id, name, group_name, position)", columns: 5,
             f.controls.enumerated().map { i, c in [.text(f.id), .text(c.id), .text(c.name), .optional(c.group), .int(i)] })
-        try insertRows(
+        try db.insertRows(
             "compliance_mappings (framework_id, control_id, technique_id, mapping_type)", columns: 4,
             f.mappings.map { [.text(f.id), .text($0.controlID), .text($0.techniqueID), .text($0.mappingType ?? "")] })
         return existed
-    }
-
-    /// Many rows, 100 per statement; nobody reads them back in this
-    /// transaction, so PostgreSQL sends them with the commit.
-    private func insertRows(_ into: String, columns: Int, _ rows: [[SQLValue]]) throws {
-        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-        var start = 0
-        while start < rows.count {
-            let chunk = rows[start..<min(start + 100, rows.count)]
-            try db.prepare("INSERT INTO \(into) VALUES " + Array(repeating: row, count: chunk.count).joined(separator: ", "))
-                .bind(chunk.flatMap { $0 }).runLater()
-            start += chunk.count
-        }
     }
 
     private static var summaryColumns: String {

@@ -131,7 +131,9 @@ struct SQLReportRepository<DB: SQLDatabase>: ReportRepository {
                 key: "\(row.int(8)):\(row.text(0))"
             )
         }
-        let items = Array(rows.prefix(page.limit))
+        var items = Array(rows.prefix(page.limit))
+        let recommended = try SQLCountermeasureRepository(db: db).countermeasureIDs(addressing: Set(items.map(\.0.techniqueID)))
+        for i in items.indices { items[i].0.countermeasures = recommended[items[i].0.techniqueID] ?? [] }
         return Page(items: items.map(\.0), nextKey: rows.count > page.limit ? items.last?.key : nil)
     }
 
@@ -152,5 +154,69 @@ struct SQLReportRepository<DB: SQLDatabase>: ReportRepository {
                 validatedAt: row.optionalInt(11).map(StoreTime.date), remediationOwner: row.optionalText(12),
                 remediationDueAt: row.optionalInt(13).map(StoreTime.date), remediatedAt: row.optionalInt(14).map(StoreTime.date))
         }
+    }
+}
+
+// MARK: Countermeasures
+
+extension SQLReportRepository {
+    /// The gap techniques as a `WITH gaps` clause, and its values: of the
+    /// domain, `missed` or `logged`; with an actor, those it uses that are
+    /// `missed`, `logged` or (not revoked or deprecated) `untested`.
+    private func gaps(_ query: CountermeasureRankingQuery) -> (sql: String, values: [SQLValue]) {
+        guard let actor = query.actorID else {
+            return (
+                """
+                WITH gaps AS (
+                    SELECT s.technique_id FROM technique_status s
+                    WHERE s.status IN ('missed', 'logged')
+                        AND s.technique_id IN (SELECT technique_id FROM technique_tactics WHERE domain = ?))
+                """, [.text(query.domain)]
+            )
+        }
+        return (
+            """
+            WITH gaps AS (
+                SELECT a.technique_id FROM actor_techniques a
+                JOIN techniques t ON t.id = a.technique_id
+                LEFT JOIN technique_status s ON s.technique_id = a.technique_id
+                WHERE a.actor_id = ? AND a.domain = ?
+                    AND (s.status IN ('missed', 'logged')
+                        OR (coalesce(s.status, 'untested') = 'untested' AND t.revoked = 0 AND t.deprecated = 0)))
+            """, [.text(actor), .text(query.domain)]
+        )
+    }
+
+    func countermeasureRanking(_ query: CountermeasureRankingQuery) throws -> CountermeasureRanking {
+        let (with, values) = gaps(query)
+        let tactic: (clause: String, values: [SQLValue]) =
+            query.tactic.map { ("AND c.tactic = ?", [.text($0.rawValue)]) } ?? ("", [])
+        let items = try db.prepare(
+            """
+            \(with)
+            SELECT c.id, c.name, c.tactic, count(*) AS n, \(db.dialect.joined("g.technique_id"))
+            FROM gaps g
+            JOIN countermeasure_links l ON l.technique_id = g.technique_id
+            JOIN countermeasures c ON c.id = l.countermeasure_id \(tactic.clause)
+            GROUP BY c.id, c.name, c.tactic
+            ORDER BY n DESC, c.id LIMIT ?
+            """
+        ).bind(values + tactic.values + [.int(query.limit)]).rows { row in
+            CountermeasureRanking.Item(
+                countermeasure: SQLCountermeasureRepository<DB>.ref(row), gaps: Int(row.int(3)),
+                techniques: row.text(4).split(separator: ",").map(String.init).sorted())
+        }
+        let (total, addressed) = try db.prepare(
+            """
+            \(with)
+            SELECT count(*), coalesce(sum(CASE WHEN EXISTS (
+                SELECT 1 FROM countermeasure_links l JOIN countermeasures c ON c.id = l.countermeasure_id
+                WHERE l.technique_id = g.technique_id \(tactic.clause)) THEN 1 ELSE 0 END), 0)
+            FROM gaps g
+            """
+        ).bind(values + tactic.values).first { (Int($0.int(0)), Int($0.int(1))) } ?? (0, 0)
+        return CountermeasureRanking(
+            domain: query.domain, actorID: query.actorID, tactic: query.tactic, gapTechniques: total, addressed: addressed,
+            items: items)
     }
 }

@@ -11,6 +11,11 @@ struct SQLDialect: Sendable {
             ? "strftime('%Y-%m', \(column) / 1000000, 'unixepoch')"
             : "to_char(to_timestamp(\(column) / 1000000.0) AT TIME ZONE 'UTC', 'YYYY-MM')"
     }
+    /// The text values of `column` in a group, joined by commas (in no
+    /// particular order).
+    func joined(_ column: String) -> String {
+        name == "sqlite" ? "group_concat(\(column), ',')" : "string_agg(\(column), ',')"
+    }
     /// Case-insensitive pattern match for ASCII, with `\` as the escape:
     /// SQLite's `LIKE` is already case-insensitive; PostgreSQL needs `ILIKE`.
     let like: String

@@ -19,6 +19,7 @@ struct SQLRepositories<DB: SQLDatabase>: Repositories {
     var snapshots: any SnapshotRepository { SQLSnapshotRepository(db: db) }
     var reports: any ReportRepository { SQLReportRepository(db: db) }
     var compliance: any ComplianceRepository { SQLComplianceRepository(db: db) }
+    var countermeasures: any CountermeasureRepository { SQLCountermeasureRepository(db: db) }
 }
 
 /// The events one unit of work appended, as they will be published.

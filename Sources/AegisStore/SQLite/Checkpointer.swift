@@ -20,7 +20,13 @@ final class Checkpointer: Sendable {
     func stop() { service.stop() }
 
     private static func loop(path: String, _ signal: StopSignal) {
-        guard let connection = try? SQLiteConnection(path: path) else { return }
+        // Until its connection opens, it tries again each second.
+        var opened: SQLiteConnection?
+        while opened == nil {
+            opened = try? SQLiteConnection(path: path)
+            if opened == nil, signal.wait(.seconds(1)) { return }
+        }
+        guard let connection = opened else { return }
         while true {
             let stop = signal.wait(interval)
             try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")

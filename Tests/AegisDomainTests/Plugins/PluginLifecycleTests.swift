@@ -143,4 +143,12 @@ import Testing
         #expect(p.stop(now: at(1.5)) == [.announce(.stopped)])
         #expect(p.state == .stopped)
     }
+
+    @Test func neverMeansStoppedAfterAnyFailureWithTheReasonKept() {
+        var p = plugin(.never)
+        _ = try? p.start(now: at(0))
+        #expect(p.tick(now: at(10)) == [.announce(.crashed(nil, reason: "no plugin.hello within 10.0 seconds")), .terminate])
+        #expect(p.exited(.signaled(15), now: at(10.1)) == [.revokeCredential])
+        #expect(p.state == .stopped)
+    }
 }

@@ -67,6 +67,23 @@ import Testing
         #expect(try eventually { daemon.log.text.contains("\"plugin\":\"probe\"") })
     }
 
+    @Test func theSwiftKitFollowsEventsWithoutGapsFromBeforeItStarted() throws {
+        let daemon = try TestDaemon { $0.pluginPolicy = Self.policy }
+        // Committed before the plugin exists: replayed, then followed live.
+        _ = try daemon.client().call("api_key.create", ["name": "early", "roles": ["viewer"]])
+        let later = try TestDaemon(databaseURL: daemon.storeURL, adminKey: daemon.adminKey) {
+            $0.plugins = [Self.probe(extra: ", \"follow\": [\"api_key.\"]")]
+            $0.pluginPolicy = Self.policy
+        }
+        daemon.daemon.stop()
+        #expect(try eventually { try Self.logged(later, "api_key.created") })
+        _ = try later.client().call("api_key.create", ["name": "late", "roles": ["viewer"]])
+        #expect(try eventually {
+            let lines = try later.client().call("plugin.logs", ["name": "probe", "lines": 1000])["items"]?.arrayValue ?? []
+            return lines.filter { $0["text"]?.stringValue?.contains("api_key.created") == true }.count == 3
+        })
+    }
+
     @Test func aPluginThatNeverSaysHelloIsRestartedThenFailed() throws {
         let daemon = try Self.daemon([Self.probe(behaviour: "silent")])
         #expect(try eventually(timeout: .seconds(30)) { try Self.status(daemon)?["state"] == "failed" })
@@ -144,6 +161,13 @@ import Testing
                 .first { $0.hasPrefix("AEGIS_API_KEY=") }?.dropFirst("AEGIS_API_KEY=".count))
         let stolen = try daemon.client(key: .some(String(key)))
         _ = try stolen.call("plugin.heartbeat")
+        // Counters it cannot keep are refused; the beat still counts.
+        #expect(code { try stolen.call("plugin.heartbeat", ["status": ["": 1]]) } == "INVALID_ARGUMENT")
+        // Nothing of aegisd's own environment but what a program needs.
+        let names = environ.split(separator: 0).map { String(decoding: $0.prefix { $0 != 61 }, as: UTF8.self) }
+        #expect(Set(names).isSubset(of: PluginSupervisor.passedOn.union(
+            ["AEGIS_RPC_ENDPOINT", "AEGIS_EVENTS_ENDPOINT", "AEGIS_API_KEY", "AEGIS_PLUGIN_NAME", "AEGIS_PLUGIN_SETTINGS"])
+            .union(names.filter { $0.hasPrefix("LC_") })))
         #expect(code { try stolen.call("technique.list") } == "PERMISSION_DENIED")
         _ = try daemon.client().call("plugin.stop", ["name": "probe"])
         #expect(try eventually { try Self.status(daemon)?["state"] == "stopped" })
@@ -158,6 +182,19 @@ import Testing
         let pids = try ["one", "two"].map { Int32(try #require(try Self.status(daemon, $0)?["pid"]?.intValue)) }
         daemon.daemon.stop()
         #expect(pids.allSatisfy { !Self.alive($0) })
+    }
+
+    @Test func stoppingAegisdWhileASingletonBacksOffEnds() throws {
+        var looping = Self.probe(behaviour: "exit")
+        looping.singleton = true
+        let daemon = try Self.daemon([looping, Self.probe("other", behaviour: "ignore-term")])
+        #expect(try eventually(timeout: .seconds(20)) { try !Self.events(daemon, "plugin.crashed").isEmpty })
+        #expect(try eventually { try Self.status(daemon, "other")?["state"] == "running" })
+        // Stopping waits for "other" to be killed after its grace; meanwhile
+        // nothing may start the singleton again.
+        let stopped = DispatchSemaphore(value: 0)
+        Thread { daemon.daemon.stop(); stopped.signal() }.start()
+        #expect(stopped.wait(timeout: .now() + 30) == .success)
     }
 
     @Test func adminsAloneManagePluginsAndUnknownOnesAreNotFound() throws {

@@ -25,7 +25,7 @@ import Testing
         let queue = JobQueue(capacity: 16)
         let freed = Freed()
         for ticket in 0..<3 {
-            #expect(queue.offer(Job(ticket: UInt64(ticket), request: .unread(Self.body(1 << 20, freed)), peer: nil)))
+            #expect(queue.offer(Job(ticket: UInt64(ticket), body: Self.body(1 << 20, freed), peer: nil)))
             do {
                 let job = queue.take()
                 #expect(job?.ticket == UInt64(ticket))
@@ -37,9 +37,9 @@ import Testing
 
     @Test func refusesPastItsCapacityAndDrainsInOrder() {
         let queue = JobQueue(capacity: 2)
-        #expect(queue.offer(Job(ticket: 1, request: .unread(Data()), peer: nil)))
-        #expect(queue.offer(Job(ticket: 2, request: .unread(Data()), peer: nil)))
-        #expect(!queue.offer(Job(ticket: 3, request: .unread(Data()), peer: nil)))
+        #expect(queue.offer(Job(ticket: 1, body: Data(), peer: nil)))
+        #expect(queue.offer(Job(ticket: 2, body: Data(), peer: nil)))
+        #expect(!queue.offer(Job(ticket: 3, body: Data(), peer: nil)))
         queue.close()
         #expect(queue.take()?.ticket == 1)
         #expect(queue.take()?.ticket == 2)

@@ -61,7 +61,7 @@ import AegisTestSupport
         // Read at last: one reply per request, the first ones whole and the
         // rest short refusals that echo their request's id. (On a shared
         // store reads are not cached, so workers answer, in any order.)
-        var whole = 0, refused = 0
+        var whole = 0, refused = 0, refusedUnrun = 0
         var ids = Set<Int64>()
         for _ in 0..<requests {
             let frames = try #require(try silent.receive())
@@ -72,11 +72,14 @@ import AegisTestSupport
             case .failure(let error):
                 #expect(error.code == .resourceExhausted)
                 #expect(error.details?["max_unread_bytes"] == .int(Int64(Self.perPeer)))
+                if error.details?["ran"] == false { refusedUnrun += 1 }
                 refused += 1
             }
         }
         #expect(ids == Set(0..<Int64(requests)))
         #expect(whole > 0 && refused > 0 && whole + refused == requests)
+        // Most were refused before they ran.
+        #expect(refusedUnrun > refused / 2)
         #expect(whole < 40)
 
         // Having read, it is served again.

@@ -353,15 +353,32 @@ class Client:
             "report.test_results", _given(since=since, until=until, group_by=group_by, domain=domain))
 
     def report_remediation(self, include_done: bool = False, limit: int | None = None) -> Iterator[Any]:
-        """Missed and logged-only results to fix (``report.remediation``), following the cursor."""
+        """Missed and logged-only results to fix (``report.remediation``), following the cursor.
+
+        Each item's ``countermeasures`` lists the ids of the countermeasures that address its technique.
+        """
         return self.paginate("report.remediation", limit=limit, **_given(include_done=include_done or None))
+
+    def report_countermeasures(
+        self, actor_id: str | None = None, tactic: str | None = None, domain: str | None = None,
+        limit: int | None = None,
+    ) -> Any:
+        """Countermeasures ranked by the gap techniques each addresses (``report.countermeasures``).
+
+        Gaps are missed or logged-only techniques; with ``actor_id`` (a group
+        or campaign), the actor's techniques that are missed, logged or
+        untested. ``tactic`` keeps one D3FEND tactic (``Detect``...).
+        Returns ``{domain, actor_id, tactic, gap_techniques, addressed, items}``.
+        """
+        return self.request(
+            "report.countermeasures", _given(actor_id=actor_id, tactic=tactic, domain=domain, limit=limit))
 
     def export_report(self, report: str, file: IO[Any], **params: Any) -> int:
         """Stream ``report.export`` as CSV into ``file``, chunk by chunk; returns the rows written.
 
-        ``report``: ``tests``, ``coverage``, ``test_results``, ``remediation``
-        or ``metrics``; ``params``: ``domain``, ``since``, ``until``,
-        ``group_by``, ``include_done``. ``file`` is a binary file (UTF-8 is
+        ``report``: ``tests``, ``coverage``, ``test_results``, ``remediation``,
+        ``metrics`` or ``countermeasures``; ``params``: ``domain``, ``since``,
+        ``until``, ``group_by``, ``include_done``, ``actor_id``, ``tactic``. ``file`` is a binary file (UTF-8 is
         written) or a text file (open it with ``newline=""``: lines end CRLF).
         """
         query = _given(report=report, format="csv", **params)
@@ -448,6 +465,38 @@ class Client:
         if not isinstance(result, Mapping) or not isinstance(result.get("items"), list):
             raise ProtocolError("plugin.logs did not return {items}")
         return result["items"]
+
+    # Countermeasures (D3FEND)
+
+    def countermeasures(
+        self, technique_id: str | None = None, tactic: str | None = None, q: str | None = None,
+        limit: int | None = None,
+    ) -> Iterator[Any]:
+        """Countermeasures by id (``countermeasure.list``), following the cursor.
+
+        ``technique_id`` keeps those addressing an ATT&CK technique, ``tactic``
+        a D3FEND tactic, ``q`` text in the id or name; ``limit`` is the page size.
+        """
+        return self.paginate(
+            "countermeasure.list", limit=limit, **_given(technique_id=technique_id, tactic=tactic, q=q))
+
+    def countermeasure(self, countermeasure_id: str) -> Any:
+        """One countermeasure with the ATT&CK techniques it addresses (``countermeasure.get``)."""
+        return self.request("countermeasure.get", {"id": countermeasure_id})
+
+    def sync_countermeasures(
+        self, source: str, version: str, techniques: Iterable[Mapping[str, Any]], links: Iterable[Mapping[str, Any]],
+    ) -> Any:
+        """Replace one source's whole set of countermeasures (``countermeasure.sync``, admin).
+
+        ``techniques``: ``{id, name, tactic, parent?, iri?, definition?}``;
+        ``links``: ``{attack_id, countermeasure_id, artifacts?}``. A repeat of
+        the stored set changes nothing (``changed`` is false).
+        """
+        return self.request(
+            "countermeasure.sync",
+            {"source": source, "version": version, "techniques": list(techniques), "links": list(links)},
+        )
 
 
 def _given(**params: Any) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -147,6 +148,10 @@ class Plugin:
                 interval = reply.get("heartbeat_interval_ms") if isinstance(reply, dict) else None
                 if isinstance(interval, int) and interval > 0:
                     self.heartbeat_interval = interval / 1000
+                timeout = reply.get("heartbeat_timeout_ms") if isinstance(reply, dict) else None
+                if isinstance(timeout, int) and timeout > 0:
+                    # Three beats fit in the timeout, whatever the interval says.
+                    self.heartbeat_interval = min(self.heartbeat_interval, timeout / 3000)
                 return
             except AegisTimeout:
                 if attempt == deadline_tries - 1 or self.stopping:
@@ -160,8 +165,8 @@ class Plugin:
                     client.call("plugin.heartbeat", status=self.report)
                 except Unauthenticated:
                     self.stop()  # this run's credential was revoked
-                except (AegisError, AegisTimeout):
-                    pass  # try again next time
+                except (AegisError, AegisTimeout) as error:
+                    print(f"plugin.heartbeat: {error}", file=sys.stderr, flush=True)  # tried again next time
         finally:
             client.close()
 

@@ -36,6 +36,7 @@ command = "{sys.executable}"
 args = ["{EXAMPLE}"]
 scope = ["system.info"]
 heartbeat_timeout = 10
+env = {{ PYTHONPATH = "{REPO / 'clients' / 'python'}" }}
 
 [plugin.settings]
 topics = ["user."]
@@ -45,7 +46,6 @@ topics = ["user."]
     data_dir = tmp_path / "data"
     log_path = tmp_path / "aegisd.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AEGIS_")}
-    env["PYTHONPATH"] = str(REPO / "clients" / "python")
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(_bin_dir() / "aegisd"), "--config", str(config), "--data-dir", str(data_dir),
