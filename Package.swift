@@ -99,14 +99,24 @@ let package = Package(
             "AegisTestSupport", "AegisClient", "AegisWire", "AegisDomain", "ZeroMQ", "aegisctl",
         ]),
 
-        // The Caldera plugin's REST client and intake logic, and their tests
-        // against a stand-in serving responses recorded from Caldera 5.3.
+        // The Caldera plugin: its REST client and intake logic, the plugin
+        // executable, a stand-in serving responses recorded from Caldera 5.3
+        // (for the tests and the benchmark), the library's tests, and the
+        // plugin's tests under a real aegisd.
         .target(
             name: "AegisCaldera", dependencies: ["AegisDomain", .product(name: "Yams", package: "Yams")],
             path: "plugins/caldera/Sources/AegisCaldera"),
+        .executableTarget(
+            name: "aegis-caldera", dependencies: ["AegisCaldera", "AegisPluginKit", "AegisClient", "AegisWire", "AegisDomain"],
+            path: "plugins/caldera/Sources/aegis-caldera"),
+        .target(name: "CalderaTestSupport", path: "plugins/caldera/Tests/CalderaTestSupport"),
         .testTarget(
-            name: "AegisCalderaTests", dependencies: ["AegisCaldera", "AegisApp", "AegisDomain"],
+            name: "AegisCalderaTests", dependencies: ["AegisCaldera", "AegisApp", "AegisDomain", "CalderaTestSupport"],
             path: "plugins/caldera/Tests/AegisCalderaTests"),
+        .testTarget(
+            name: "AegisCalderaPluginTests",
+            dependencies: ["AegisCaldera", "CalderaTestSupport", "AegisTestSupport", "AegisClient", "AegisWire"],
+            path: "plugins/caldera/Tests/AegisCalderaPluginTests"),
         // The D3FEND plugin's data readers: D3FEND's CSVs and web-API answers
         // into `countermeasure.sync` params (the plugin executable comes later).
         .target(name: "AegisD3FEND", dependencies: ["AegisDomain"], path: "plugins/d3fend/Sources/AegisD3FEND"),
@@ -119,3 +129,8 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The benchmark's Caldera phase runs the plugin against the stand-in.
+for target in package.targets where target.name == "aegis-bench" {
+    target.dependencies.append("CalderaTestSupport")
+}

@@ -25,6 +25,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Run only the PostgreSQL figures.") var postgresOnly = false
     @Flag(help: "Run only the analytics figures.") var analyticsOnly = false
     @Flag(help: "Run only the memory figures (bursts of large frames, unread replies, many clients).") var memoryOnly = false
+    @Flag(help: "Run only the Caldera plugin's intake figure.") var calderaOnly = false
     @Flag(help: "Run only the plugin figures (supervisor overhead, restart to hello).") var pluginsOnly = false
     @Option(help: "Validated tests seeded for the analytics figures.") var analyticsTests = 100_000
     @Option(help: "Tests seeded for the CSV export figures.") var exportTests = 1_000_000
@@ -50,6 +51,15 @@ struct Run: ParsableCommand {
         if memoryOnly {
             print("== memory: bursts of large frames, unread replies, many clients ==")
             report.memory = try MemoryBench.run(binary: aegisd, work: work, attackData: attackData, workers: workers)
+            report.printTargets()
+            return
+        }
+        if calderaOnly {
+            print("== Caldera intake: 1,000 links from the recorded stand-in, through aegis-caldera ==")
+            let caldera = try CalderaBench.run(
+                binDir: URL(fileURLWithPath: binDir), work: work, attackData: attackData, workers: workers)
+            print(CalderaBench.describe(caldera))
+            report.caldera = caldera
             report.printTargets()
             return
         }
@@ -128,6 +138,11 @@ struct Run: ParsableCommand {
         }
         print("== memory: bursts of large frames, unread replies, many clients ==")
         report.memory = try MemoryBench.run(binary: aegisd, work: work, attackData: attackData, workers: workers)
+        print("== Caldera intake: 1,000 links from the recorded stand-in, through aegis-caldera ==")
+        let caldera = try CalderaBench.run(
+            binDir: URL(fileURLWithPath: binDir), work: work, attackData: attackData, workers: workers)
+        report.caldera = caldera
+        print(CalderaBench.describe(caldera))
         print("== plugins: supervisor overhead, restart to hello ==")
         report.plugins = try PluginBench.run(
             binary: aegisd, work: work, attackData: attackData, workers: workers, seconds: seconds, rounds: rounds)
@@ -182,6 +197,7 @@ struct Report: Encodable {
     var analytics: AnalyticsBench.Result?
     var export: ExportBench.Result?
     var memory: MemoryBench.Result?
+    var caldera: CalderaBench.Result?
     var plugins: PluginBench.Result?
 
     func printTargets() {
@@ -241,6 +257,7 @@ struct Report: Encodable {
             print(String(format: "INFO  %d clients connected at once: %.0f KB each", m.connections.clients,
                 m.connections.kilobytesPerClient))
         }
+        if let c = caldera { print("INFO  Caldera intake (stand-in): " + CalderaBench.describe(c)) }
         if let p = plugins {
             line("RPC throughput with 3 plugins heartbeating >= 0.97 of none", p.throughputRatio >= 0.97,
                 String(format: "%.3f (%.0f vs %.0f req/s)", p.throughputRatio, p.withPlugins.requestsPerSecond,

@@ -74,6 +74,7 @@ struct TemplateImport: ParsableCommand {
             var reports: [MessagePackValue] = []
             var added: Int64 = 0
             var updated: Int64 = 0
+            var unchanged: Int64 = 0
             for (index, (format, batch)) in batches.enumerated() {
                 Output.progress(
                     "importing batch \(index + 1) of \(batches.count) (\(batch.count) file(s), \(reports.count) of \(files.count) done)"
@@ -92,10 +93,14 @@ struct TemplateImport: ParsableCommand {
                 }
                 added += result["added"]?.intValue ?? 0
                 updated += result["updated"]?.intValue ?? 0
+                unchanged += result["unchanged"]?.intValue ?? 0
             }
             Output.endProgress()
             if options.json {
-                return Output.json(["files": .array(reports), "added": .int(added), "updated": .int(updated)])
+                return Output.json([
+                    "files": .array(reports), "added": .int(added), "updated": .int(updated),
+                    "unchanged": .int(unchanged),
+                ])
             }
             var counts: [String: Int] = [:]
             var templates: Int64 = 0
@@ -121,7 +126,8 @@ struct TemplateImport: ParsableCommand {
             }
             print(
                 "\(reports.count) file(s): \(counts["imported"] ?? 0) imported, \(counts["skipped"] ?? 0) skipped, "
-                    + "\(counts["invalid"] ?? 0) invalid; \(templates) template(s): added \(added), updated \(updated)")
+                    + "\(counts["invalid"] ?? 0) invalid; \(templates) template(s): added \(added), updated \(updated), "
+                    + "unchanged \(unchanged)")
         }
     }
 

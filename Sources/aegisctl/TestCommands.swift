@@ -36,6 +36,8 @@ struct TestCreate: ParsableCommand {
     @Option(name: .long, help: "A user id to assign (repeat for more).") var assignee: [String] = []
     @Option(name: .long, help: "A host name, address or Caldera agent id it runs on (repeat for more).")
     var target: [String] = []
+    @Option(name: .long, help: "What it was made from, e.g. caldera:link:<id> (unique: a second test is refused).")
+    var sourceRef: String?
     @Flag(name: .long, help: "Not blind: blue sees the procedure before red submits.") var open = false
 
     func run() throws {
@@ -47,6 +49,7 @@ struct TestCreate: ParsableCommand {
         params.put("expected_detection", expectedDetection)
         params.put("assignees", nonEmpty(assignee))
         params.put("targets", nonEmpty(target))
+        params.put("source_ref", sourceRef)
         if open { params.put("blind", false) }
         try reportingFailures {
             let result = try options.client().call("test.create", params)
@@ -117,6 +120,7 @@ struct TestList: ParsableCommand {
     @Option(name: .long, help: "Assigned user id.") var assignee: String?
     @Option(name: .long, help: "A target: a host name (with or without its domain), address or agent id; any case.")
     var target: String?
+    @Option(name: .long, help: "The test made from this source, e.g. caldera:link:<id>.") var sourceRef: String?
     @Option(name: .long, help: "Changed at or after this time (ISO 8601).", transform: ISOTime.argument)
     var updatedSince: Date?
     @Option(name: .long, help: "Stop after this many (default: all).") var limit: Int?
@@ -128,6 +132,7 @@ struct TestList: ParsableCommand {
         params.put("outcome", outcome)
         params.put("assignee", assignee)
         params.put("target", target)
+        params.put("source_ref", sourceRef)
         params.put("updated_since", updatedSince)
         try reportingFailures {
             let items = try listAll(options.client(), "test.list", params, max: limit)

@@ -52,7 +52,7 @@ enum TestDisplay {
                 ("targets", "targets"),
                 ("platform", "platform"), ("executor", "executor"), ("command", "command"),
                 ("expected detection", "expected_detection"), ("template", "template_id"),
-                ("retest of", "retest_of"), ("chain", "chain"), ("retests", "retests"), ("red", "red_summary"),
+                ("retest of", "retest_of"), ("source", "source_ref"), ("chain", "chain"), ("retests", "retests"), ("red", "red_summary"),
                 ("red commands", "red_commands"), ("red notes", "red_notes"), ("blue", "blue_summary"),
                 ("blue tools", "blue_tools"), ("blue notes", "blue_notes"), ("approved", "approved"),
                 ("rejected", "rejection"), ("remediation", "remediation_summary"), ("started", "started_at"),

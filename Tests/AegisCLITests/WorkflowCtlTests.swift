@@ -416,11 +416,12 @@ import Testing
         #expect(totals.hasPrefix("5 file(s): 4 imported, 0 skipped, 1 invalid;"), "\(totals)")
         #expect(totals.contains("updated 0"))
 
-        // Again: the same templates, updated.
+        // Again: the same templates, left as they are.
         let again = try object(try admin.run(["template", "import", "--format", "atomic", "--json"] + atomicFiles))
         let atomicCount = try array(try admin.run(["template", "list", "--format", "atomic", "--json"])).count
         #expect(again["added"] as? Int == 0)
-        #expect(again["updated"] as? Int == atomicCount - 1)
+        #expect(again["updated"] as? Int == 0)
+        #expect(again["unchanged"] as? Int == atomicCount - 1)
 
         // Caldera abilities, in several batches.
         let abilities = TestData.shared.appendingPathComponent("caldera-stockpile/data/abilities")

@@ -46,12 +46,28 @@ import Testing
         #expect(result["totals"]?["invalid_files"] == 1)
         #expect(result["added"] == 1)
 
-        // Importing the same file again updates the template instead of adding one.
+        // Importing the same file again leaves the template as it is; a
+        // changed file updates it in place instead of adding one.
         let again = try team["redlead"].call(
             "template.import",
             ["format": "atomic", "files": .array([.map(["name": "T0803.yaml", "content": .binary(Data(Self.atomic.utf8))])])])
         #expect(again["added"] == 0)
-        #expect(again["updated"] == 1)
+        #expect(again["updated"] == 0)
+        #expect(again["unchanged"] == 1)
+        let before = try #require(try team["viewer1"].call("template.list", ["technique_id": "T0803"])["items"]?.arrayValue?.first)
+        #expect(before["version"] == 1)
+        let changed = Self.atomic.replacingOccurrences(of: "-j DROP", with: "-j REJECT")
+        let third = try team["redlead"].call(
+            "template.import",
+            ["format": "atomic", "files": .array([.map(["name": "T0803.yaml", "content": .binary(Data(changed.utf8))])])])
+        #expect(third["updated"] == 1)
+        #expect(third["unchanged"] == 0)
+        let after = try #require(try team["viewer1"].call("template.list", ["technique_id": "T0803"])["items"]?.arrayValue?.first)
+        #expect(after["version"] == 2)
+        #expect(after["id"] == before["id"])
+        _ = try team["redlead"].call(
+            "template.import",
+            ["format": "atomic", "files": .array([.map(["name": "T0803.yaml", "content": .binary(Data(Self.atomic.utf8))])])])
 
         let listed = try team["viewer1"].call("template.list", ["technique_id": "T0803"])
         let template = try #require(listed["items"]?.arrayValue?.first)

@@ -222,7 +222,8 @@ public struct EvidenceService {
     private func check(_ d: Description) throws -> Description {
         let principal = try context.requirePrincipal()
         let roles = d.side == .red ? Principal.redRoles : Principal.blueRoles
-        guard principal.hasAny(roles) else {
+        let plugin = d.side == .red ? principal.worksForRed : principal.worksForBlue
+        guard principal.hasAny(roles) || plugin else {
             throw AegisError(
                 .permissionDenied, "only \(d.side.rawValue) roles attach \(d.side.rawValue) evidence",
                 details: ["side": .string(d.side.rawValue)])

@@ -93,7 +93,8 @@ public struct TemplateService {
     /// Imports Atomic Red Team or Caldera files. Files that fail are
     /// reported and contribute nothing; the others are written in one
     /// transaction. A template imported before from the same source entry
-    /// is updated in place (same id, next version).
+    /// is updated in place (same id, next version), or left as it is when
+    /// nothing in it changed (counted as unchanged).
     public func importFiles(format: Template.Source.Format, files: [UploadedFile]) throws -> TemplateImportSummary {
         guard format != .manual else { throw AegisError.invalidArgument("format", "format must be atomic or caldera") }
         guard !files.isEmpty else { throw AegisError.invalidArgument("files", "no files given") }
@@ -102,7 +103,7 @@ public struct TemplateService {
         let crypto = env.crypto
         let report = TemplateImporter(now: now, newID: { crypto.newID(prefix: "tpl_") }).read(format: format, files: files)
         let templates = report.files.flatMap(\.templates)
-        var added = 0, updated = 0
+        var added = 0, updated = 0, unchanged = 0
         var known: [String] = []
         for t in templates where (try? AttackID.technique(t.techniqueID)) != nil { known.append(t.techniqueID) }
         try context.session.write { repos in
@@ -112,8 +113,15 @@ public struct TemplateService {
                     let existing = try repos.templates.template(format: template.source.format, sourceID: sourceID)
                 {
                     template.id = existing.id
-                    template.version = existing.version + 1
+                    template.version = existing.version
                     template.createdAt = existing.createdAt
+                    template.updatedAt = existing.updatedAt
+                    if template == existing {
+                        unchanged += 1
+                        continue
+                    }
+                    template.version = existing.version + 1
+                    template.updatedAt = now
                     _ = try repos.templates.update(template)
                     updated += 1
                     try log.record("template.update", "template", template.id, changes: ["source": .string(format.rawValue)])
@@ -130,11 +138,11 @@ public struct TemplateService {
                 changes: ["files": .int(Int64(files.count))], event: "template.imported",
                 payload: [
                     "format": .string(format.rawValue), "files": .int(Int64(files.count)), "added": .int(Int64(added)),
-                    "updated": .int(Int64(updated)),
+                    "updated": .int(Int64(updated)), "unchanged": .int(Int64(unchanged)),
                     "invalid_files": .int(Int64(report.files.filter { $0.status == .invalid }.count)),
                 ])
         }
-        return TemplateImportSummary(report: report, added: added, updated: updated)
+        return TemplateImportSummary(report: report, added: added, updated: updated, unchanged: unchanged)
     }
 
     private func apply(_ fields: Fields, to template: inout Template, creating: Bool) throws -> [String: Value] {
@@ -182,13 +190,14 @@ public struct TemplateService {
 }
 
 /// What `template.import` reports: the importer's per-file report and how
-/// many templates were new or updated.
+/// many templates were new, updated, or already as imported.
 public struct TemplateImportSummary: Sendable, Encodable {
     public var report: TemplateImportReport
     public var added: Int
     public var updated: Int
+    public var unchanged: Int
 
-    enum CodingKeys: String, CodingKey { case files, totals, added, updated }
+    enum CodingKeys: String, CodingKey { case files, totals, added, updated, unchanged }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -196,5 +205,6 @@ public struct TemplateImportSummary: Sendable, Encodable {
         try c.encode(report.totals, forKey: .totals)
         try c.encode(added, forKey: .added)
         try c.encode(updated, forKey: .updated)
+        try c.encode(unchanged, forKey: .unchanged)
     }
 }

@@ -45,23 +45,53 @@ public struct TestService {
 
     // MARK: Creating
 
-    public func create(techniqueID: String, fields: Fields) throws -> TestView {
+    /// A new test in `draft`. With `sourceRef` (`TestSourceRef`), a test
+    /// that already holds it makes this `ALREADY_EXISTS` with `details.id`
+    /// = that test's id, and nothing is written.
+    public func create(techniqueID: String, fields: Fields, sourceRef: String? = nil) throws -> TestView {
         let techniqueID = try AttackID.technique(techniqueID, field: "technique_id")
+        let sourceRef = try sourceRef.map { try TestSourceRef.validate($0, field: "source_ref") }
         let principal = try context.requirePrincipal()
         let now = env.clock.now()
-        let test = try context.session.write { repos in
-            guard try repos.catalog.technique(id: techniqueID) != nil else {
-                throw AegisError.notFound("technique", techniqueID)
+        let test = try withExistingSource(sourceRef) {
+            try context.session.write { repos in
+                if let sourceRef, let existing = try repos.tests.test(sourceRef: sourceRef) {
+                    throw Self.sourceTaken(sourceRef, id: existing.id)
+                }
+                guard try repos.catalog.technique(id: techniqueID) != nil else {
+                    throw AegisError.notFound("technique", techniqueID)
+                }
+                var test = TestCase(
+                    id: env.crypto.newID(prefix: "tst_"), techniqueID: techniqueID, name: "", sourceRef: sourceRef,
+                    createdAt: now, createdBy: principal.actorID)
+                var changes = try apply(fields, to: &test, repos: repos, creating: true)
+                if let sourceRef { changes["source_ref"] = .string(sourceRef) }
+                try repos.tests.insert(test)
+                try created(test, changes: changes, repos: repos, now: now)
+                return test
             }
-            var test = TestCase(
-                id: env.crypto.newID(prefix: "tst_"), techniqueID: techniqueID, name: "", createdAt: now,
-                createdBy: principal.actorID)
-            let changes = try apply(fields, to: &test, repos: repos, creating: true)
-            try repos.tests.insert(test)
-            try created(test, changes: changes, repos: repos, now: now)
-            return test
         }
         return TestView(test, at: now)
+    }
+
+    /// Runs `body`; when another writer inserted a test with `sourceRef`
+    /// after `body` looked (the unique index refused the row), answers
+    /// `ALREADY_EXISTS` with that test's id, read after the rollback.
+    private func withExistingSource<T>(_ sourceRef: String?, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as AegisError where error.code == .alreadyExists && error.details["id"] == nil {
+            guard let sourceRef,
+                let existing = try context.session.read({ try $0.tests.test(sourceRef: sourceRef) })
+            else { throw error }
+            throw Self.sourceTaken(sourceRef, id: existing.id)
+        }
+    }
+
+    private static func sourceTaken(_ sourceRef: String, id: String) -> AegisError {
+        AegisError(
+            .alreadyExists, "test \(id) was already made from \(sourceRef)",
+            details: ["field": "source_ref", "kind": "test", "id": .string(id)])
     }
 
     /// A test from a template: its commands rendered with `inputs`.
@@ -290,17 +320,21 @@ public struct TestService {
     }
 
     /// Tests matching every filter given. `target` matches as
-    /// `TestTargets.matches`, and only tests whose targets the caller sees.
+    /// `TestTargets.matches`, and only tests whose targets the caller sees;
+    /// `sourceRef` finds the test made from it, when the caller sees it
+    /// unredacted.
     public func list(
         techniqueID: String?, state: TestState?, outcome: TestOutcome?, assignee: String?, target: String? = nil,
-        updatedSince: Date?, limit: Int?, cursor: String?
+        sourceRef: String? = nil, updatedSince: Date?, limit: Int?, cursor: String?
     ) throws -> ListResult<TestView> {
         let principal = try context.requirePrincipal()
         let query = TestQuery(
             techniqueID: try techniqueID.map { try AttackID.technique($0, field: "technique_id") }, state: state,
             outcome: outcome, assignee: assignee,
             target: try target.map { try TestTargets.validate($0, field: "target") },
-            targetSkipsRedacted: principal.seesBlindTestsBlind, updatedSince: updatedSince,
+            targetSkipsRedacted: principal.seesBlindTestsBlind,
+            sourceRef: try sourceRef.map { try TestSourceRef.validate($0, field: "source_ref") },
+            sourceRefSkipsRedacted: principal.seesBlindTestsBlind, updatedSince: updatedSince,
             page: try Cursor.pageRequest(limit: limit, cursor: cursor))
         let now = env.clock.now()
         let page = try context.session.read { try $0.tests.tests(matching: query) }

@@ -29,6 +29,7 @@ public struct TestView: Sendable, Encodable {
         case procedureID = "procedure_id"
         case templateID = "template_id"
         case retestOf = "retest_of"
+        case sourceRef = "source_ref"
         case lastRejection = "last_rejection"
         case startedAt = "started_at"
         case activeSeconds = "active_seconds"
@@ -79,6 +80,7 @@ public struct TestView: Sendable, Encodable {
         try c.encode(open ? t.templateID : nil, forKey: .templateID)
         try c.encode(open ? t.createdBy : nil, forKey: .createdBy)
         try c.encode(open ? t.retestOf : nil, forKey: .retestOf)
+        try c.encode(open ? t.sourceRef : nil, forKey: .sourceRef)
         try c.encode(open ? chain : nil, forKey: .chain)
         try c.encode(open ? retests : nil, forKey: .retests)
         try c.encode(open ? t.red : nil, forKey: .red)

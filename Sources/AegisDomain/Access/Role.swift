@@ -56,5 +56,14 @@ public struct Principal: Sendable, Equatable {
 
     /// Sees blind tests blind: anyone who is not on the red side (blue
     /// roles and viewers alike) until red submits.
-    public var seesBlindTestsBlind: Bool { !has(.admin) && roles.isDisjoint(with: Self.redRoles) }
+    public var seesBlindTestsBlind: Bool { !has(.admin) && roles.isDisjoint(with: Self.redRoles) && !worksForRed }
+
+    /// A plugin whose scope lets it submit red's results (`test.submit_red`)
+    /// works for red: it sees blind tests and attaches red evidence as red
+    /// roles do (a plugin has no roles; its scope is what an admin granted).
+    public var worksForRed: Bool { kind == .plugin && PluginScope.allows(scope ?? [], "test.submit_red") }
+
+    /// A plugin whose scope lets it submit blue's results (`test.submit_blue`)
+    /// works for blue: it attaches blue evidence.
+    public var worksForBlue: Bool { kind == .plugin && PluginScope.allows(scope ?? [], "test.submit_blue") }
 }

@@ -29,6 +29,8 @@ public protocol TestRepository {
     /// and target indexes need rewriting.
     func update(_ test: TestCase, assigneesChanged: Bool, targetsChanged: Bool) throws -> Bool
     func test(id: String) throws -> TestCase?
+    /// The test made from `sourceRef` (`TestSourceRef`), if any.
+    func test(sourceRef: String) throws -> TestCase?
     func tests(matching query: TestQuery) throws -> Page<TestCase>
     /// Ids of tests that re-run `id`, oldest first.
     func retests(of id: String) throws -> [String]
@@ -65,13 +67,17 @@ public struct TestQuery: Sendable, Equatable {
     /// With `target`: leave out tests redacted while blind (blind, red not
     /// submitted), whose targets the caller may not see.
     public var targetSkipsRedacted: Bool
+    /// The test with exactly this `sourceRef`.
+    public var sourceRef: String?
+    /// With `sourceRef`: leave out tests redacted while blind.
+    public var sourceRefSkipsRedacted: Bool
     public var updatedSince: Date?
     public var page: PageRequest
 
     public init(
         techniqueID: String? = nil, state: TestState? = nil, outcome: TestOutcome? = nil, assignee: String? = nil,
-        target: String? = nil, targetSkipsRedacted: Bool = false, updatedSince: Date? = nil,
-        page: PageRequest = PageRequest()
+        target: String? = nil, targetSkipsRedacted: Bool = false, sourceRef: String? = nil,
+        sourceRefSkipsRedacted: Bool = false, updatedSince: Date? = nil, page: PageRequest = PageRequest()
     ) {
         self.techniqueID = techniqueID
         self.state = state
@@ -79,6 +85,8 @@ public struct TestQuery: Sendable, Equatable {
         self.assignee = assignee
         self.target = target
         self.targetSkipsRedacted = targetSkipsRedacted
+        self.sourceRef = sourceRef
+        self.sourceRefSkipsRedacted = sourceRefSkipsRedacted
         self.updatedSince = updatedSince
         self.page = page
     }

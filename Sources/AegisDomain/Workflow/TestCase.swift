@@ -36,6 +36,9 @@ public struct TestCase: Sendable, Equatable {
     public var templateID: String?
     /// The test this one re-runs.
     public var retestOf: String?
+    /// What an importer made it from (`TestSourceRef`), unique among
+    /// tests; set at creation only, never copied to a retest.
+    public var sourceRef: String?
     public var red: RedResult?
     public var blue: BlueResult?
     public var outcome: TestOutcome?
@@ -60,7 +63,7 @@ public struct TestCase: Sendable, Equatable {
         id: String, version: Int = 1, techniqueID: String, name: String, procedure: String = "", platform: String = "",
         executor: String = "", command: String = "", expectedDetection: String = "", assignees: [String] = [],
         targets: [String] = [], blind: Bool = true, state: TestState = .draft, procedureID: String? = nil, templateID: String? = nil,
-        retestOf: String? = nil, createdAt: Date, createdBy: String
+        retestOf: String? = nil, sourceRef: String? = nil, createdAt: Date, createdBy: String
     ) {
         self.id = id
         self.version = version
@@ -78,6 +81,7 @@ public struct TestCase: Sendable, Equatable {
         self.procedureID = procedureID ?? templateID ?? id
         self.templateID = templateID
         self.retestOf = retestOf
+        self.sourceRef = sourceRef
         self.activeSeconds = 0
         self.remediation = Remediation()
         self.createdAt = createdAt

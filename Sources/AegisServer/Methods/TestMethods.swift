@@ -7,7 +7,7 @@ enum TestMethods {
     static let all: [MethodHandler] =
         [
             .method("test.create", CreateParams.self) { p, scope in
-                try service(scope).create(techniqueID: p.techniqueID, fields: p.fields)
+                try service(scope).create(techniqueID: p.techniqueID, fields: p.fields, sourceRef: p.sourceRef)
             },
             .method("test.create_from_template", FromTemplateParams.self) { p, scope in
                 try service(scope).createFromTemplate(
@@ -18,7 +18,8 @@ enum TestMethods {
             .method("test.list", ListParams.self) { p, scope in
                 try service(scope).list(
                     techniqueID: p.techniqueID, state: p.state, outcome: p.outcome, assignee: p.assignee,
-                    target: p.target, updatedSince: p.updatedSince, limit: p.limit, cursor: p.cursor)
+                    target: p.target, sourceRef: p.sourceRef, updatedSince: p.updatedSince, limit: p.limit,
+                    cursor: p.cursor)
             },
             .method("test.update", UpdateParams.self) { p, scope in
                 try service(scope).update(id: p.id, version: p.version, fields: p.fields)
@@ -66,16 +67,19 @@ enum TestMethods {
     struct CreateParams: Decodable, Sendable {
         var techniqueID: String
         var fields: TestService.Fields
+        var sourceRef: String?
 
         enum CodingKeys: String, CodingKey {
             case name, procedure, platform, executor, command, assignees, targets, blind
             case techniqueID = "technique_id"
             case expectedDetection = "expected_detection"
+            case sourceRef = "source_ref"
         }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             techniqueID = try c.decode(String.self, forKey: .techniqueID)
+            sourceRef = try c.decodeIfPresent(String.self, forKey: .sourceRef)
             fields = try TestService.Fields(
                 name: c.decode(String.self, forKey: .name), procedure: c.decodeIfPresent(String.self, forKey: .procedure),
                 platform: c.decodeIfPresent(String.self, forKey: .platform),
@@ -136,12 +140,14 @@ enum TestMethods {
         var outcome: TestOutcome?
         var assignee: String?
         var target: String?
+        var sourceRef: String?
         var updatedSince: Date?
         var limit: Int?
         var cursor: String?
         enum CodingKeys: String, CodingKey {
             case state, outcome, assignee, target, limit, cursor
             case techniqueID = "technique_id"
+            case sourceRef = "source_ref"
             case updatedSince = "updated_since"
         }
     }

@@ -68,6 +68,7 @@ extension TestView: WireEncodable {
             "expected_detection": open ? .string(t.expectedDetection) : .nil,
             "procedure_id": open ? .string(t.procedureID) : .nil, "template_id": open ? text(t.templateID) : .nil,
             "created_by": open ? .string(t.createdBy) : .nil, "retest_of": open ? text(t.retestOf) : .nil,
+            "source_ref": open ? text(t.sourceRef) : .nil,
             "chain": open ? ids(chain) : .nil, "retests": open ? ids(retests) : .nil, "red": red, "blue": blue,
             "outcome": open ? text(t.outcome?.rawValue) : .nil,
             "approvals": .map(["red": approval(t.redApproval), "blue": approval(t.blueApproval)]),

@@ -27,5 +27,6 @@ enum Migrations {
         Migration(version: 13, name: "collected_data_components", sqlite: collectedDataComponentsSchema),
         Migration(version: 14, name: "countermeasures", sqlite: countermeasuresSchema),
         Migration(version: 15, name: "test_targets", sqlite: testTargetsSchema),
+        Migration(version: 16, name: "test_source_ref", sqlite: testSourceRefSchema),
     ]
 }

@@ -8,8 +8,17 @@ import Foundation
 struct SQLTestRepository<DB: SQLDatabase>: TestRepository {
     let db: DB
 
+    /// Adds `test`; a `sourceRef` another test holds is `ALREADY_EXISTS`
+    /// (field `source_ref`), from the unique index.
     func insert(_ test: TestCase) throws {
-        try db.prepare("INSERT INTO tests (\(SQLTestRows.columns)) VALUES (\(SQLTestRows.placeholders))").bind(SQLTestRows.values(test)).run()
+        do {
+            try db.prepare("INSERT INTO tests (\(SQLTestRows.columns)) VALUES (\(SQLTestRows.placeholders))")
+                .bind(SQLTestRows.values(test)).run()
+        } catch let error as any SQLDatabaseError where error.isUniqueViolation && test.sourceRef != nil {
+            throw AegisError(
+                .alreadyExists, "a test made from \(test.sourceRef ?? "") already exists",
+                details: ["field": "source_ref", "kind": "test"])
+        }
         try writeAssignees(test)
         try writeTargets(test)
     }
@@ -45,6 +54,11 @@ struct SQLTestRepository<DB: SQLDatabase>: TestRepository {
         try db.prepare("SELECT \(SQLTestRows.columns) FROM tests WHERE id = ?").bind(.text(id)).first(SQLTestRows.test)
     }
 
+    func test(sourceRef: String) throws -> TestCase? {
+        try db.prepare("SELECT \(SQLTestRows.columns) FROM tests WHERE source_ref = ?").bind(.text(sourceRef))
+            .first(SQLTestRows.test)
+    }
+
     func tests(matching query: TestQuery) throws -> Page<TestCase> {
         var filter = SQLFilter()
         if let after = query.page.after, let (at, id) = TimeKey.split(after) {
@@ -74,6 +88,12 @@ struct SQLTestRepository<DB: SQLDatabase>: TestRepository {
                     .text(TestTargets.hostKey(target)))
             }
             if query.targetSkipsRedacted {
+                filter.add("NOT (t.blind = ? AND t.red_submitted_at IS NULL)", .bool(true))
+            }
+        }
+        if let sourceRef = query.sourceRef {
+            filter.add("t.source_ref = ?", .text(sourceRef))
+            if query.sourceRefSkipsRedacted {
                 filter.add("NOT (t.blind = ? AND t.red_submitted_at IS NULL)", .bool(true))
             }
         }
@@ -192,9 +212,9 @@ enum SQLTestRows {
         blue_submitted_by, outcome, red_approved_by, red_approved_at, blue_approved_by, blue_approved_at,
         rejected_side, rejected_reason, rejected_by, rejected_at, started_at, running_since, active_seconds,
         validated_at, cancelled_at, cancel_reason, reopen_reason, remediation_owner, remediation_due_at, remediated_at,
-        created_at, created_by, updated_at, targets
+        created_at, created_by, updated_at, targets, source_ref
         """
-    static let columnCount = 54
+    static let columnCount = 55
 
     static func test(_ r: some SQLRow) -> TestCase {
         func date(_ i: Int32) -> Date? { r.optionalInt(i).map(StoreTime.date) }
@@ -203,7 +223,7 @@ enum SQLTestRows {
             platform: r.text(5), executor: r.text(6), command: r.text(7), expectedDetection: r.text(8),
             assignees: StringList.decode(r.text(9)), targets: StringList.decode(r.text(53)), blind: r.bool(10), state: TestState(rawValue: r.text(11)) ?? .draft,
             procedureID: r.text(12), templateID: r.optionalText(13), retestOf: r.optionalText(14),
-            createdAt: StoreTime.date(r.int(50)), createdBy: r.text(51))
+            sourceRef: r.optionalText(54), createdAt: StoreTime.date(r.int(50)), createdBy: r.text(51))
         if let outcome = r.optionalText(15).flatMap(RedResult.Outcome.init(rawValue:)), let at = date(20) {
             t.red = RedResult(
                 outcome: outcome, attackStartedAt: date(16), attackStoppedAt: date(17),
@@ -254,7 +274,7 @@ enum SQLTestRows {
             StoreTime.value(t.validatedAt), StoreTime.value(t.cancelledAt), .optional(t.cancelReason),
             .optional(t.reopenReason), .optional(t.remediation.owner), StoreTime.value(t.remediation.dueAt),
             StoreTime.value(t.remediation.doneAt), .int(StoreTime.micros(t.createdAt)), .text(t.createdBy),
-            .int(StoreTime.micros(t.updatedAt)), .text(StringList.encode(t.targets)),
+            .int(StoreTime.micros(t.updatedAt)), .text(StringList.encode(t.targets)), .optional(t.sourceRef),
         ]
     }
 
@@ -262,7 +282,7 @@ enum SQLTestRows {
     /// Columns set once at creation. An update leaves them out of its SET
     /// list, so that SQLite leaves the indexes on them alone.
     static let fixedColumns: Set<String> = [
-        "id", "technique_id", "procedure_id", "template_id", "retest_of", "created_at", "created_by",
+        "id", "technique_id", "procedure_id", "template_id", "retest_of", "created_at", "created_by", "source_ref",
     ]
     static let columnNames = columns.split(separator: ",").map {
         $0.trimmingCharacters(in: .whitespacesAndNewlines)

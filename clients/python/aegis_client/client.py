@@ -248,8 +248,9 @@ class Client:
         self, *, target: str | None = None, limit: int | None = None, **filters: Any
     ) -> Iterator[Any]:
         """Every test matching the filters (``test.list``): ``technique_id``, ``state``,
-        ``outcome``, ``assignee``, ``updated_since``, and ``target`` (a host name with or
-        without its domain, an address or an agent id; any case)."""
+        ``outcome``, ``assignee``, ``updated_since``, ``source_ref`` (the test an importer
+        made from that source, e.g. ``caldera:link:<id>``), and ``target`` (a host name with
+        or without its domain, an address or an agent id; any case)."""
         return self.paginate("test.list", limit=limit, **_given(target=target, **filters))
 
     # Scores (docs/SCORING.md)

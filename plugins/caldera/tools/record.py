@@ -18,6 +18,7 @@ What it does, in order:
 4. starts an operation for the agent's group, waits until every link has a
    result, pushes one more command with ``POST /operations/{id}/potential-links``,
    and starts a second operation for a group without agents;
+   (``GET /agents`` is recorded once the agent beacons);
 5. records ``GET /abilities``, ``/adversaries``, ``/operations``
    (``exclude=chain``), each operation's links, each link and each link's
    result, and a 404.
@@ -258,6 +259,7 @@ def main() -> None:
     agent = ThrowawayAgent(rec, home)
     agent.start()
     wait_for("the agent", lambda: any(a.get("paw") == PAW for a in rec.call("GET", "/api/v2/agents") or []))
+    rec.record("agents", "GET /agents: the throwaway agent, beaconing", "GET", "/api/v2/agents")
 
     # 4. Operations.
     operation = rec.record(

@@ -36,6 +36,11 @@ public final class CalderaClient: Sendable {
         try await get("abilities/\(try Self.pathID(id))")
     }
 
+    /// `GET /api/v2/agents`: every agent Caldera knows.
+    public func agents() async throws(CalderaError) -> [CalderaAgent] {
+        try await get("agents")
+    }
+
     /// `GET /api/v2/adversaries`.
     public func adversaries() async throws(CalderaError) -> [CalderaAdversary] {
         try await get("adversaries")

@@ -169,21 +169,29 @@ public struct CalderaPotentialLink: Sendable, Equatable, Encodable {
     public var platform: String?
     public var command: String
     public var timeout: Int?
+    /// The ability the link runs, when it is one Caldera has (else Caldera
+    /// makes up an id).
+    public var abilityID: String?
     public var abilityName: String
+    /// Shown with the link's ability; the plugin marks its links with it.
+    public var abilityDescription: String?
     public var tactic: String
     public var techniqueID: String
     public var techniqueName: String
 
     public init(
         paw: String, executorName: String = "sh", platform: String? = nil, command: String, timeout: Int? = nil,
-        abilityName: String, tactic: String = "", techniqueID: String, techniqueName: String = ""
+        abilityID: String? = nil, abilityName: String, abilityDescription: String? = nil, tactic: String = "",
+        techniqueID: String, techniqueName: String = ""
     ) {
         self.paw = paw
         self.executorName = executorName
         self.platform = platform
         self.command = command
         self.timeout = timeout
+        self.abilityID = abilityID
         self.abilityName = abilityName
+        self.abilityDescription = abilityDescription
         self.tactic = tactic
         self.techniqueID = techniqueID
         self.techniqueName = techniqueName
@@ -197,10 +205,18 @@ public struct CalderaPotentialLink: Sendable, Equatable, Encodable {
         var timeout: Int?
     }
     struct Ability: Encodable {
+        var abilityID: String?
         var name: String
+        var description: String?
         var tactic: String
-        var technique_id: String
-        var technique_name: String
+        var techniqueID: String
+        var techniqueName: String
+        enum CodingKeys: String, CodingKey {
+            case name, description, tactic
+            case abilityID = "ability_id"
+            case techniqueID = "technique_id"
+            case techniqueName = "technique_name"
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -208,7 +224,9 @@ public struct CalderaPotentialLink: Sendable, Equatable, Encodable {
         try c.encode(paw, forKey: .paw)
         try c.encode(Executor(name: executorName, platform: platform, command: command, timeout: timeout), forKey: .executor)
         try c.encode(
-            Ability(name: abilityName, tactic: tactic, technique_id: techniqueID, technique_name: techniqueName),
+            Ability(
+                abilityID: abilityID, name: abilityName, description: abilityDescription, tactic: tactic,
+                techniqueID: techniqueID, techniqueName: techniqueName),
             forKey: .ability)
     }
 }

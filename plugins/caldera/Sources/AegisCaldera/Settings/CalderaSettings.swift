@@ -106,7 +106,8 @@ public struct CalderaSettings: Sendable, Equatable {
         {
             guard let text = value(key) else { return fallback }
             guard let number = Double(text), number.isFinite, range.contains(number) else {
-                throw CalderaSettingsError(key, "must be a number of seconds from \(range.lowerBound) to \(range.upperBound)")
+                throw CalderaSettingsError(
+                    key, "must be a number of seconds from \(range.lowerBound) to \(range.upperBound)")
             }
             return number
         }
@@ -114,7 +115,8 @@ public struct CalderaSettings: Sendable, Equatable {
         let operations: OperationFilter
         switch value(.importOperations) {
         case nil, "all": operations = .all
-        case let text? where text.hasPrefix("prefix:") && text.count > 7: operations = .namePrefix(String(text.dropFirst(7)))
+        case let text? where text.hasPrefix("prefix:") && text.count > 7:
+            operations = .namePrefix(String(text.dropFirst(7)))
         case let text? where text.hasPrefix("group:") && text.count > 6: operations = .group(String(text.dropFirst(6)))
         default: throw CalderaSettingsError(.importOperations, "must be all, prefix:NAME or group:NAME")
         }
@@ -146,13 +148,21 @@ public struct CalderaSettings: Sendable, Equatable {
 
 /// A setting that cannot be used: which one and why.
 public struct CalderaSettingsError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var key: CalderaSettings.Key
+    /// The setting's name as written (`url`, `poll_seconds`...).
+    public var setting: String
     public var message: String
 
     public init(_ key: CalderaSettings.Key, _ message: String) {
-        self.key = key
+        self.init(setting: key.rawValue, message)
+    }
+
+    public init(setting: String, _ message: String) {
+        self.setting = setting
         self.message = message
     }
 
-    public var description: String { "Caldera setting \(key.rawValue): \(message)" }
+    /// The setting, when it is one `CalderaSettings` reads.
+    public var key: CalderaSettings.Key? { CalderaSettings.Key(rawValue: setting) }
+
+    public var description: String { "Caldera setting \(setting): \(message)" }
 }

@@ -1,3 +1,4 @@
+import CalderaTestSupport
 import Foundation
 import Testing
 

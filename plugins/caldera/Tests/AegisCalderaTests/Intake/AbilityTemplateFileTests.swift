@@ -1,5 +1,6 @@
 import AegisApp
 import AegisDomain
+import CalderaTestSupport
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import CalderaTestSupport
 import Foundation
 import Testing
 
@@ -44,24 +45,7 @@ import Testing
     /// each with its result fetched over HTTP.
     @Test func standInThousandLinksThroughput() async throws {
         let standIn = try CalderaStandIn()
-        let recordings = standIn.recordings
-        guard let template = try recordings.named("link-0").json() as? [String: Any],
-            var result = try recordings.named("link-0-result").json() as? [String: Any]
-        else { throw Recordings.RecordingMissing(name: "link-0") }
-        let operationID = recordings.operationID
-        var links: [[String: Any]] = []
-        for i in 0..<1000 {
-            var link = template
-            let id = String(format: "00000000-0000-4000-8000-%012d", i)
-            link["id"] = id
-            link["unique"] = id
-            links.append(link)
-            result["link"] = link
-            standIn.serve(
-                "GET", "/api/v2/operations/\(operationID)/links/\(id)/result",
-                json: try JSONSerialization.data(withJSONObject: result))
-        }
-        standIn.serve("GET", "/api/v2/operations/\(operationID)/links", json: try JSONSerialization.data(withJSONObject: links))
+        try standIn.serveSyntheticLinks(count: 1000)
         let client = CalderaClient(
             settings: CalderaSettings(url: standIn.url, credentials: .key(CalderaStandIn.key), operations: .group("aegis-rec"), requestTimeout: 60))
         let started = Date()

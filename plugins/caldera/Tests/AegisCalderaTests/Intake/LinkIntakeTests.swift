@@ -1,4 +1,5 @@
 import AegisDomain
+import CalderaTestSupport
 import Foundation
 import Testing
 

@@ -2,30 +2,31 @@ import Foundation
 
 /// The responses recorded from a real Caldera 5.3 by `tools/record.py`
 /// (plugins/caldera/Tests/recordings): one file per exchange.
-struct Recordings {
-    struct Exchange {
-        var file: String
-        var method: String
+public struct Recordings {
+    public struct Exchange: Sendable {
+        public var file: String
+        public var method: String
         /// Path and query, as sent.
-        var path: String
+        public var path: String
         /// `key`, `cookie`, `bad-key`, `stale-cookie` or `none`.
-        var auth: String
-        var status: Int
-        var headers: [String: String]
-        var body: Data
+        public var auth: String
+        public var status: Int
+        public var headers: [String: String]
+        public var body: Data
 
         /// The body as JSON.
-        func json() throws -> Any { try JSONSerialization.jsonObject(with: body) }
+        public func json() throws -> Any { try JSONSerialization.jsonObject(with: body) }
     }
 
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("recordings")
+    /// `plugins/caldera/Tests/recordings` (this file is in `Tests/CalderaTestSupport`).
+    public static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("recordings")
 
-    let exchanges: [Exchange]
+    public let exchanges: [Exchange]
     /// The id of the operation whose links were recorded.
-    let operationID: String
+    public let operationID: String
 
-    init(folder: URL = Recordings.folder) throws {
+    public init(folder: URL = Recordings.folder) throws {
         let index = try Self.object(Data(contentsOf: folder.appendingPathComponent("index.json")))
         operationID = index["operation_id"] as? String ?? ""
         exchanges = try (index["exchanges"] as? [[String: Any]] ?? []).map { entry in
@@ -42,14 +43,17 @@ struct Recordings {
     }
 
     /// The exchange saved as `name.json`.
-    func named(_ name: String) throws -> Exchange {
+    public func named(_ name: String) throws -> Exchange {
         guard let exchange = exchanges.first(where: { $0.file == "\(name).json" }) else {
             throw RecordingMissing(name: name)
         }
         return exchange
     }
 
-    struct RecordingMissing: Error { var name: String }
+    public struct RecordingMissing: Error {
+        public var name: String
+        public init(name: String) { self.name = name }
+    }
 
     static func object(_ data: Data) throws -> [String: Any] {
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {

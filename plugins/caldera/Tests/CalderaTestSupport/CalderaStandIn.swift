@@ -10,39 +10,47 @@ import Foundation
 /// `KEY` header, or a session cookie from `POST /enter`), and can be told to
 /// misbehave: answer slowly, fail with 500, send malformed JSON or too much.
 /// It is not Caldera: it replays what Caldera said.
-final class CalderaStandIn: @unchecked Sendable {
+public final class CalderaStandIn: @unchecked Sendable {
     /// The recorded key and user (Caldera's `--insecure` defaults).
-    static let key = "ADMIN123"
-    static let user = "red"
-    static let password = "admin"
+    public static let key = "ADMIN123"
+    public static let user = "red"
+    public static let password = "admin"
 
     /// A response the stand-in sends instead of the recorded one.
-    enum Fault: Sendable {
+    public enum Fault: Sendable {
         case status(Int, String)
         case body(String)
         case delay(Double)
         case oversized(Int)
     }
 
-    struct Response {
-        var status: Int
-        var headers: [String: String]
-        var body: Data
+    /// What the stand-in answers.
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: Data
+
+        public init(status: Int, headers: [String: String] = ["Content-Type": "application/json"], body: Data) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
     }
 
-    let recordings: Recordings
-    let port: UInt16
-    var url: URL { URL(string: "http://127.0.0.1:\(port)") ?? URL(fileURLWithPath: "/") }
+    public let recordings: Recordings
+    public let port: UInt16
+    public var url: URL { URL(string: "http://127.0.0.1:\(port)") ?? URL(fileURLWithPath: "/") }
 
-    private let listener: Int32
+    private var listener: Int32
     private let lock = NSLock()
+    private var handlers: [String: @Sendable (Data) -> Response] = [:]
     private var routes: [String: Response] = [:]
     private var faults: [String: Fault] = [:]
     private var sessions: Set<String> = []
     private var issued = 0
     private var log: [String] = []
 
-    init(recordings: Recordings? = nil) throws {
+    public init(recordings: Recordings? = nil) throws {
         self.recordings = try recordings ?? Recordings()
         for exchange in self.recordings.exchanges where exchange.auth == "key" {
             let key = "\(exchange.method) \(exchange.path)"
@@ -51,44 +59,67 @@ final class CalderaStandIn: @unchecked Sendable {
             }
         }
         (listener, port) = try Self.listen()
-        let thread = Thread { [self] in acceptLoop() }
-        thread.start()
+        startAccepting(listener)
     }
 
     deinit { stop() }
 
-    /// Stops listening; later connections are refused.
-    func stop() {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+    /// Stops listening: later connections are refused, as when Caldera is down.
+    public func stop() {
+        let fd = lock.withLock { () -> Int32 in
+            defer { listener = -1 }
+            return listener
+        }
+        guard fd >= 0 else { return }
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+
+    /// Listens again on the same port after `stop()`, as when Caldera is back.
+    public func start() throws {
+        guard lock.withLock({ listener }) < 0 else { return }
+        let (fd, _) = try Self.listen(port: port)
+        lock.withLock { listener = fd }
+        startAccepting(fd)
+    }
+
+    private func startAccepting(_ fd: Int32) {
+        let thread = Thread { [self] in acceptLoop(fd) }
+        thread.start()
     }
 
     // MARK: What tests change
 
     /// `fault` answers every request whose path starts with `pathPrefix`.
-    func inject(_ fault: Fault, on pathPrefix: String) { lock.withLock { faults[pathPrefix] = fault } }
+    public func inject(_ fault: Fault, on pathPrefix: String) { lock.withLock { faults[pathPrefix] = fault } }
 
-    func clearFaults() { lock.withLock { faults = [:] } }
+    public func clearFaults() { lock.withLock { faults = [:] } }
 
     /// Forgets every session cookie, as Caldera does when it restarts.
-    func expireSessions() { lock.withLock { sessions = [] } }
+    public func expireSessions() { lock.withLock { sessions = [] } }
 
     /// Answers `method path` with `body` (status 200, JSON).
-    func serve(_ method: String, _ path: String, json body: Data) {
+    public func serve(_ method: String, _ path: String, json body: Data) {
         lock.withLock {
             routes["\(method) \(path)"] = Response(
                 status: 200, headers: ["Content-Type": "application/json; charset=utf-8"], body: body)
         }
     }
 
+    /// Answers authorized `method path` requests with what `handler` makes
+    /// of the request body (for exchanges that change what Caldera holds).
+    public func handle(_ method: String, _ path: String, _ handler: @escaping @Sendable (Data) -> Response) {
+        lock.withLock { handlers["\(method) \(path)"] = handler }
+    }
+
     /// The requests seen, as `METHOD path`.
-    var requests: [String] { lock.withLock { log } }
+    public var requests: [String] { lock.withLock { log } }
 
     /// How many requests went to `path`.
-    func count(_ method: String, _ path: String) -> Int { requests.filter { $0 == "\(method) \(path)" }.count }
+    public func count(_ method: String, _ path: String) -> Int { requests.filter { $0 == "\(method) \(path)" }.count }
 
     /// A URL where nothing listens: a port bound, then released.
-    static func unusedURL() throws -> URL {
+    public static func unusedURL() throws -> URL {
         let (fd, port) = try listen()
         close(fd)
         return URL(string: "http://127.0.0.1:\(port)") ?? URL(fileURLWithPath: "/")
@@ -116,10 +147,15 @@ final class CalderaStandIn: @unchecked Sendable {
         guard authorized(headers) else { return (recorded("health-bad-key"), delay) }
         // Caldera answers the same with or without `?exclude=chain`.
         let path = String(target.prefix { $0 != "?" })
+        if let handler = lock.withLock({ handlers["\(method) \(path)"] }) { return (handler(body), delay) }
         if let response = lock.withLock({ routes["\(method) \(target)"] ?? routes["\(method) \(path)"] }) {
             return (response, delay)
         }
-        return (Response(status: 404, headers: ["Content-Type": "application/json"], body: Data(#"{"error": "not recorded"}"#.utf8)), delay)
+        return (
+            Response(
+                status: 404, headers: ["Content-Type": "application/json"],
+                body: Data(#"{"error": "not recorded"}"#.utf8)), delay
+        )
     }
 
     private func authorized(_ headers: [String: String]) -> Bool {
@@ -141,7 +177,10 @@ final class CalderaStandIn: @unchecked Sendable {
             return recorded("enter-wrong-password")
         }
         var response = recorded("enter")
-        let n = lock.withLock { issued += 1; return issued }
+        let n = lock.withLock {
+            issued += 1
+            return issued
+        }
         let value = "\"stand-in-session-\(n)\""
         lock.withLock { _ = sessions.insert(value) }
         response.headers["Set-Cookie"] = "API_SESSION=\(value); HttpOnly; Path=/"
@@ -157,17 +196,19 @@ final class CalderaStandIn: @unchecked Sendable {
 
     // MARK: Sockets
 
-    private static func listen() throws -> (Int32, UInt16) {
+    private static func listen(port: UInt16 = 0) throws -> (Int32, UInt16) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw StandInError.socket("socket") }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
+        address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, Glibc.listen(fd, 64) == 0 else {
             close(fd)
@@ -182,7 +223,7 @@ final class CalderaStandIn: @unchecked Sendable {
 
     enum StandInError: Error { case socket(String) }
 
-    private func acceptLoop() {
+    private func acceptLoop(_ listener: Int32) {
         while true {
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else {
@@ -216,7 +257,8 @@ final class CalderaStandIn: @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in head.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let length = Int(headers["content-length"] ?? "0") ?? 0
         var body = Data(buffer[end.upperBound...])
