@@ -54,37 +54,13 @@ final class PluginSupervisor: @unchecked Sendable {
         init(_ command: Command) { self.command = command }
     }
 
-    /// One plugin's runtime state (supervisor thread only).
-    private final class Runtime {
-        var lifecycle: PluginLifecycle
-        var process: PluginProcess?
-        var credential: String?
-        var stdout = LineSplitter(), stderr = LineSplitter()
-        /// The output pipes not yet at end-of-file, and when the last closed.
-        var openStreams: Set<Int32> = []
-        var outputClosedAt: ContinuousClock.Instant?
-        var version: String?
-        var capabilities: [String] = []
-        var lastHeartbeat: Date?
-        var report: [String: Int64] = [:]
-        var startedAt: Date?
-        /// Stopped by an admin: not started again by the daemon.
-        var heldStopped = false
-        /// Stopped because this instance is not the leader (asked once).
-        var leadershipStop = false
-        /// It ended and its restart policy says so: the lead does not start it again.
-        var exitedByItself = false
-        let logs = PluginLogRing()
-        init(_ lifecycle: PluginLifecycle) { self.lifecycle = lifecycle }
-    }
-
     let policy: PluginPolicy
     private let credentials: LivePluginCredentials
     private let env: AppEnvironment
     private let session: any StoreSession
     private let logger: Logger
     private var endpoints = Endpoints(rpc: "", events: "")
-    private var runtimes: [String: Runtime] = [:]
+    private var runtimes: [String: PluginRuntime] = [:]
     /// Set once aegisd is stopping: nothing is started any more.
     private var shuttingDown = false
     private let order: [String]
@@ -106,7 +82,7 @@ final class PluginSupervisor: @unchecked Sendable {
         order = plugins.map(\.name)
         var rings: [String: PluginLogRing] = [:]
         for plugin in plugins {
-            let runtime = Runtime(PluginLifecycle(declaration: plugin, policy: policy))
+            let runtime = PluginRuntime(PluginLifecycle(declaration: plugin, policy: policy))
             runtimes[plugin.name] = runtime
             rings[plugin.name] = runtime.logs
         }
@@ -267,7 +243,7 @@ final class PluginSupervisor: @unchecked Sendable {
     }
 
     /// Why `plugin.start` or `plugin.restart` of `name` is refused now, if it is.
-    private func refusesStart(_ name: String, _ runtime: Runtime) -> AegisError? {
+    private func refusesStart(_ name: String, _ runtime: PluginRuntime) -> AegisError? {
         if shuttingDown { return AegisError.unavailable("aegisd is stopping") }
         if runtime.lifecycle.declaration.singleton, !env.isLeader() {
             return AegisError.failedPrecondition("plugin \(name) is a singleton: it runs on the deployment's leader only")
@@ -285,7 +261,7 @@ final class PluginSupervisor: @unchecked Sendable {
 
     /// A singleton follows the lead: started when this instance becomes
     /// leader, stopped when it stops being leader.
-    private func reconcileLeadership(_ name: String, _ runtime: Runtime, now: ContinuousClock.Instant) {
+    private func reconcileLeadership(_ name: String, _ runtime: PluginRuntime, now: ContinuousClock.Instant) {
         let declaration = runtime.lifecycle.declaration
         guard declaration.singleton, !shuttingDown else { return }
         let leader = env.isLeader()
@@ -320,7 +296,7 @@ final class PluginSupervisor: @unchecked Sendable {
         }
     }
 
-    private func spawn(_ name: String, _ runtime: Runtime, now: ContinuousClock.Instant) {
+    private func spawn(_ name: String, _ runtime: PluginRuntime, now: ContinuousClock.Instant) {
         let declaration = runtime.lifecycle.declaration
         let (secret, hash) = credentials.issue(for: declaration)
         runtime.credential = hash
@@ -335,15 +311,7 @@ final class PluginSupervisor: @unchecked Sendable {
         environment["AEGIS_PLUGIN_SETTINGS"] = declaration.settingsJSON
         do {
             let process = try PluginProcess(command: declaration.command, arguments: declaration.args, environment: environment)
-            runtime.process = process
-            runtime.stdout = LineSplitter()
-            runtime.stderr = LineSplitter()
-            runtime.openStreams = [process.output, process.errors]
-            runtime.outputClosedAt = nil
-            runtime.startedAt = Date()
-            runtime.version = nil
-            runtime.lastHeartbeat = nil
-            runtime.report = [:]
+            runtime.attach(process)
             logger.info("plugin started", metadata: ["plugin": .string(name), "pid": .stringConvertible(process.pid)])
         } catch {
             logger.error("plugin could not be started", metadata: ["plugin": .string(name), "error": .string("\(error)")])
@@ -351,7 +319,7 @@ final class PluginSupervisor: @unchecked Sendable {
         }
     }
 
-    private func announce(_ announcement: PluginAnnouncement, _ name: String, _ runtime: Runtime) {
+    private func announce(_ announcement: PluginAnnouncement, _ name: String, _ runtime: PluginRuntime) {
         switch announcement {
         case .crashed(_, let reason):
             logger.warning("plugin crashed", metadata: ["plugin": .string(name), "reason": .string(reason)])
@@ -375,27 +343,9 @@ final class PluginSupervisor: @unchecked Sendable {
 
     // MARK: Output
 
-    private func readOutput(_ name: String, _ runtime: Runtime, final: Bool = false) {
-        guard let process = runtime.process else { return }
-        for (fd, stream) in [(process.output, "stdout"), (process.errors, "stderr")] where runtime.openStreams.contains(fd) {
-            var buffer = [UInt8](repeating: 0, count: 16 << 10)
-            var lines: [String] = []
-            // At most 256 KiB a round, so one chatty plugin cannot hold the others up.
-            for _ in 0..<16 {
-                let n = read(fd, &buffer, buffer.count)
-                if n == 0 {
-                    runtime.openStreams.remove(fd)
-                    if runtime.openStreams.isEmpty { runtime.outputClosedAt = .now }
-                }
-                guard n > 0 else { break }
-                let chunk = Data(buffer[0..<n])
-                lines += stream == "stdout" ? runtime.stdout.feed(chunk) : runtime.stderr.feed(chunk)
-            }
-            if final, let rest = stream == "stdout" ? runtime.stdout.finish() : runtime.stderr.finish() { lines.append(rest) }
-            for line in lines {
-                runtime.logs.append(line, stream: stream)
-                logger.info("\(line)", metadata: ["plugin": .string(name), "stream": .string(stream)])
-            }
+    private func readOutput(_ name: String, _ runtime: PluginRuntime, final: Bool = false) {
+        for (stream, line) in runtime.readOutput(final: final) {
+            logger.info("\(line)", metadata: ["plugin": .string(name), "stream": .string(stream)])
         }
     }
 
