@@ -14,6 +14,7 @@ public protocol Repositories {
     var reports: any ReportRepository { get }
     var compliance: any ComplianceRepository { get }
     var countermeasures: any CountermeasureRepository { get }
+    var rules: any RuleRepository { get }
 }
 
 /// A worker's handle on the store: runs units of work on the worker's own

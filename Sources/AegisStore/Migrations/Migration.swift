@@ -28,5 +28,6 @@ enum Migrations {
         Migration(version: 14, name: "countermeasures", sqlite: countermeasuresSchema),
         Migration(version: 15, name: "test_targets", sqlite: testTargetsSchema),
         Migration(version: 16, name: "test_source_ref", sqlite: testSourceRefSchema),
+        Migration(version: 17, name: "rules", sqlite: rulesSchema),
     ]
 }

@@ -20,6 +20,7 @@ struct SQLRepositories<DB: SQLDatabase>: Repositories {
     var reports: any ReportRepository { SQLReportRepository(db: db) }
     var compliance: any ComplianceRepository { SQLComplianceRepository(db: db) }
     var countermeasures: any CountermeasureRepository { SQLCountermeasureRepository(db: db) }
+    var rules: any RuleRepository { SQLRuleRepository(db: db) }
 }
 
 /// The events one unit of work appended, as they will be published.
