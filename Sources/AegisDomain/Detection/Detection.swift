@@ -6,6 +6,9 @@ public struct Detection: Sendable, Equatable {
     /// Derived from the event id and the rule revision, so the same event
     /// evaluated twice by the same revision is the same detection.
     public var id: String
+    /// Who detected it: `engine` (Aegis's rule engine) or an external
+    /// source such as `elastic`.
+    public var source: String
     public var ruleID: String
     public var ruleRevision: Int64
     public var ruleFormat: RuleFormat
@@ -24,12 +27,16 @@ public struct Detection: Sendable, Equatable {
     /// The rule's evidence fields, or the fields its detection matched (bounded).
     public var evidence: [String: Value]
 
+    /// The source of the rule engine's own detections.
+    public static let engineSource = "engine"
+
     public init(
-        id: String, ruleID: String, ruleRevision: Int64, ruleFormat: RuleFormat, techniqueIDs: [String],
+        id: String, source: String = Detection.engineSource, ruleID: String, ruleRevision: Int64, ruleFormat: RuleFormat, techniqueIDs: [String],
         tacticIDs: [String], confidence: Int, level: String?, eventID: String?, host: String?,
         occurredAt: Date, detectedAt: Date, evidence: [String: Value]
     ) {
         self.id = id
+        self.source = source
         self.ruleID = ruleID
         self.ruleRevision = ruleRevision
         self.ruleFormat = ruleFormat

@@ -15,6 +15,8 @@ public protocol Repositories {
     var compliance: any ComplianceRepository { get }
     var countermeasures: any CountermeasureRepository { get }
     var rules: any RuleRepository { get }
+    var telemetry: any TelemetryRepository { get }
+    var detections: any DetectionRepository { get }
 }
 
 /// A worker's handle on the store: runs units of work on the worker's own

@@ -29,5 +29,6 @@ enum Migrations {
         Migration(version: 15, name: "test_targets", sqlite: testTargetsSchema),
         Migration(version: 16, name: "test_source_ref", sqlite: testSourceRefSchema),
         Migration(version: 17, name: "rules", sqlite: rulesSchema),
+        Migration(version: 18, name: "telemetry", sqlite: telemetrySchema),
     ]
 }

@@ -21,6 +21,8 @@ struct SQLRepositories<DB: SQLDatabase>: Repositories {
     var compliance: any ComplianceRepository { SQLComplianceRepository(db: db) }
     var countermeasures: any CountermeasureRepository { SQLCountermeasureRepository(db: db) }
     var rules: any RuleRepository { SQLRuleRepository(db: db) }
+    var telemetry: any TelemetryRepository { SQLTelemetryRepository(db: db) }
+    var detections: any DetectionRepository { SQLDetectionRepository(db: db) }
 }
 
 /// The events one unit of work appended, as they will be published.
