@@ -68,14 +68,17 @@ struct SQLRuleRepository<DB: SQLDatabase>: RuleRepository {
         try db.prepare(
             """
             INSERT INTO rules (id, format, name, description, level, evaluable, rule_version, status, logsource,
-                technique_ids, tactic_ids, source_text, source_name, origin, revision, version, state, confidence_max,
-                state_expires_at, state_reason, state_set_by, state_set_at, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                technique_ids, tactic_ids, source_text, kind, referenced_rules, reference_name, source_name, origin,
+                revision, version, state, confidence_max, state_expires_at, state_reason, state_set_by, state_set_at,
+                created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET format = excluded.format, name = excluded.name,
                 description = excluded.description, level = excluded.level, evaluable = excluded.evaluable,
                 rule_version = excluded.rule_version, status = excluded.status, logsource = excluded.logsource,
                 technique_ids = excluded.technique_ids, tactic_ids = excluded.tactic_ids,
-                source_text = excluded.source_text, source_name = excluded.source_name, origin = excluded.origin,
+                source_text = excluded.source_text, kind = excluded.kind,
+                referenced_rules = excluded.referenced_rules, reference_name = excluded.reference_name,
+                source_name = excluded.source_name, origin = excluded.origin,
                 revision = excluded.revision, version = excluded.version, state = excluded.state,
                 confidence_max = excluded.confidence_max, state_expires_at = excluded.state_expires_at,
                 state_reason = excluded.state_reason, state_set_by = excluded.state_set_by,
@@ -85,7 +88,7 @@ struct SQLRuleRepository<DB: SQLDatabase>: RuleRepository {
             .text(d.id), .text(d.format.rawValue), .text(d.name), .text(d.description), .optional(d.level),
             .bool(d.evaluable), .optional(d.ruleVersion), .optional(d.status), .text(Self.encode(d.logsource)),
             .text(StringList.encode(d.techniqueIDs)), .text(StringList.encode(d.tacticIDs)), .text(d.sourceText),
-            .text(rule.sourceName), .text(rule.origin.rawValue), .int(rule.revision), .int(rule.version),
+            .text("detection"), .text(""), .null, .text(rule.sourceName), .text(rule.origin.rawValue), .int(rule.revision), .int(rule.version),
             .text(state.kind.rawValue), state.confidenceMax.map { .int($0) } ?? .null, StoreTime.value(state.expiresAt),
             .optional(state.reason), .optional(state.setBy), StoreTime.value(state.setAt),
             .int(StoreTime.micros(rule.createdAt)), .int(StoreTime.micros(rule.updatedAt))
