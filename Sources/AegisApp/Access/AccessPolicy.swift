@@ -125,6 +125,12 @@ public enum AccessPolicy {
             "countermeasure.list": .authenticated,
             "countermeasure.get": .authenticated,
             "report.countermeasures": .authenticated,
+            // Detection rules: everyone reads them; blue leads own what is
+            // imported and whether it fires.
+            "rule.get": .authenticated,
+            "rule.list": .authenticated,
+            "rule.delete": .roles([.blueLead]),
+            "rule.set_state": .roles([.blueLead]),
         ]
         for method in ["catalog.import", "catalog.import_begin", "catalog.import_append", "catalog.import_commit", "catalog.import_abort"] {
             rules[method] = admin

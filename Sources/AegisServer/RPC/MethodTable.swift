@@ -10,7 +10,7 @@ struct MethodTable: Sendable {
         SystemMethods.all + CatalogMethods.all + EventMethods.all + AccessMethods.all + TestMethods.all
             + TemplateMethods.all + EvidenceMethods.all + AuditMethods.all + ScoreMethods.all + SnapshotMethods.all
             + LayerMethods.all + ReportMethods.all + ComplianceMethods.all + UploadMethods.all + PluginMethods.all
-            + CountermeasureMethods.all)
+            + CountermeasureMethods.all + RuleMethods.all)
 
     init(_ methods: [MethodHandler]) {
         var handlers: [String: MethodHandler] = [:]
