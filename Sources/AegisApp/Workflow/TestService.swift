@@ -155,7 +155,7 @@ public struct TestService {
 
     private func created(_ test: TestCase, changes: [String: Value], repos: any Repositories, now: Date) throws {
         try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-            "test.create", "test", test.id, changes: changes, event: "test.created",
+            "test.create", "test", test.id, changes: changes, event: .testCreated,
             payload: [
                 "technique_id": .string(test.techniqueID), "state": .string(test.state.rawValue),
                 // Events reach every subscriber: nothing blind mode may hide.
@@ -180,7 +180,7 @@ public struct TestService {
             test.updatedAt = now
             try save(test, repos: repos, assigneesChanged: fields.assignees != nil, targetsChanged: fields.targets != nil)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                "test.update", "test", id, changes: changes, event: "test.updated", payload: updated(test, changes))
+                "test.update", "test", id, changes: changes, event: .testUpdated, payload: updated(test, changes))
             return test
         }
         return TestView(test, at: now)
@@ -215,11 +215,11 @@ public struct TestService {
                 "technique_id": .string(test.techniqueID), "from": .string(old.state.rawValue),
                 "to": .string(test.state.rawValue), "action": .string(action.name), "version": .int(Int64(test.version)),
             ]
-            try log.record("test.\(action.name)", "test", id, changes: changes, event: "test.state_changed", payload: payload)
+            try log.record("test.\(action.name)", "test", id, changes: changes, event: .testStateChanged, payload: payload)
             if test.state == .validated {
                 try repos.events.append(
                     DomainEvent(
-                        type: "test.validated", subject: .init(kind: "test", id: id), actor: principal.actorID,
+                        type: .testValidated, subject: .init(kind: "test", id: id), actor: principal.actorID,
                         payload: [
                             "technique_id": .string(test.techniqueID), "outcome": .text(test.outcome?.rawValue),
                             "version": .int(Int64(test.version)),
@@ -229,7 +229,7 @@ public struct TestService {
             if case .reopen(let reason) = action {
                 try repos.events.append(
                     DomainEvent(
-                        type: "test.reopened", subject: .init(kind: "test", id: id), actor: principal.actorID,
+                        type: .testReopened, subject: .init(kind: "test", id: id), actor: principal.actorID,
                         payload: ["technique_id": .string(test.techniqueID), "reason": .string(reason)]),
                     source: env.instanceID, at: now)
             }
@@ -277,7 +277,7 @@ public struct TestService {
             test.updatedAt = now
             try save(test, repos: repos)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                "test.update_remediation", "test", id, changes: changes, event: "test.updated",
+                "test.update_remediation", "test", id, changes: changes, event: .testUpdated,
                 payload: updated(test, changes))
             return test
         }
@@ -455,7 +455,7 @@ struct TechniqueStatusKeeper {
         try repos.tests.setStatus(status, techniqueID: techniqueID, at: now)
         try repos.events.append(
             DomainEvent(
-                type: "technique.status_changed", subject: .init(kind: "technique", id: techniqueID),
+                type: .techniqueStatusChanged, subject: .init(kind: "technique", id: techniqueID),
                 actor: context.actorID, payload: ["from": .string(old.rawValue), "to": .string(status.rawValue)]),
             source: env.instanceID, at: now)
     }
