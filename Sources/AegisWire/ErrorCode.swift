@@ -37,7 +37,8 @@ public struct WireErrorCode: RawRepresentable, Hashable, Sendable, Codable, Cust
     /// A bug; the message carries a request id to find in the logs.
     public static let `internal` = WireErrorCode("INTERNAL")
 
-    /// Every code defined by the contract.
+    /// Every code defined by the contract, in its order; the same list as
+    /// the domain's `ErrorCode.allDefined` (checked by the server's tests).
     public static let allDefined: [WireErrorCode] = [
         .invalidRequest, .unknownMethod, .invalidArgument, .unauthenticated, .permissionDenied, .notFound,
         .alreadyExists, .conflict, .invalidTransition, .failedPrecondition, .rateLimited, .resourceExhausted,

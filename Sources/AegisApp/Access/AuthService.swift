@@ -61,7 +61,7 @@ public struct AuthService {
             try repos.apiKeys.insert(key, secretHash: env.crypto.sha256Hex(Data(secret.utf8)))
             try repos.events.append(
                 DomainEvent(
-                    type: "api_key.created", subject: .init(kind: "api_key", id: key.id), actor: nil,
+                    type: .apiKeyCreated, subject: .init(kind: "api_key", id: key.id), actor: nil,
                     payload: ["name": .string(key.name), "roles": .strings(key.roles.map(\.rawValue))]),
                 source: env.instanceID, at: now)
             try deliver(secret)
@@ -128,7 +128,7 @@ public struct SessionService {
                 // The subject and payload name the user only when there is one.
                 try repos.events.append(
                     DomainEvent(
-                        type: "auth.login_failed", subject: .init(kind: "user", id: user?.id ?? ""), actor: nil,
+                        type: .authLoginFailed, subject: .init(kind: "user", id: user?.id ?? ""), actor: nil,
                         payload: ["user_id": .text(user?.id)]),
                     source: env.instanceID, at: now)
             }
@@ -168,7 +168,7 @@ public struct SessionService {
             try repos.users.revokeSession(id: sessionID, at: now)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "auth.logout", "user", principal.id, changes: ["session_id": .string(sessionID)],
-                event: "auth.logged_out", payload: ["session_id": .string(sessionID)])
+                event: .authLoggedOut, payload: ["session_id": .string(sessionID)])
         }
     }
 
@@ -206,7 +206,7 @@ public struct SessionService {
             let ended = try repos.users.revokeSessions(userID: user.id, except: principal.sessionID, at: now)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "auth.change_password", "user", user.id, changes: ["password": "<set>"],
-                event: "user.password_changed", payload: ["sessions_ended": .int(Int64(ended))])
+                event: .userPasswordChanged, payload: ["sessions_ended": .int(Int64(ended))])
         }
     }
 }

@@ -31,7 +31,7 @@ public struct UserService {
                     "username": .string(username), "display_name": .string(user.displayName),
                     "roles": .strings(user.roles.map(\.rawValue)), "password": "<set>",
                 ],
-                event: "user.created",
+                event: .userCreated,
                 payload: ["username": .string(username), "roles": .strings(user.roles.map(\.rawValue))])
         }
         return user
@@ -70,7 +70,7 @@ public struct UserService {
             user.updatedAt = now
             try repos.users.update(user)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                "user.update", "user", id, changes: changes, event: "user.updated",
+                "user.update", "user", id, changes: changes, event: .userUpdated,
                 payload: ["version": .int(Int64(user.version)), "fields": .strings(changes.keys.sorted())])
             return user
         }
@@ -92,7 +92,7 @@ public struct UserService {
             try repos.users.update(user)
             let ended = try repos.users.revokeSessions(userID: id, except: nil, at: now)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                "user.disable", "user", id, changes: ["disabled": true], event: "user.disabled",
+                "user.disable", "user", id, changes: ["disabled": true], event: .userDisabled,
                 payload: ["username": .string(user.username), "sessions_ended": .int(Int64(ended))])
             return user
         }
@@ -140,7 +140,7 @@ public struct APIKeyService {
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "api_key.create", "api_key", key.id,
                 changes: ["name": .string(name), "roles": .strings(key.roles.map(\.rawValue)), "secret": "<set>"],
-                event: "api_key.created", payload: ["name": .string(name), "roles": .strings(key.roles.map(\.rawValue))])
+                event: .apiKeyCreated, payload: ["name": .string(name), "roles": .strings(key.roles.map(\.rawValue))])
         }
         return Created(key: secret, apiKey: key)
     }
@@ -159,7 +159,7 @@ public struct APIKeyService {
             try repos.apiKeys.revoke(id: id, at: now)
             key.revokedAt = now
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                "api_key.revoke", "api_key", id, changes: ["revoked_at": .timestamp(now)], event: "api_key.revoked",
+                "api_key.revoke", "api_key", id, changes: ["revoked_at": .timestamp(now)], event: .apiKeyRevoked,
                 payload: ["name": .string(key.name)])
             return key
         }

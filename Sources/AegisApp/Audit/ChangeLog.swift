@@ -14,7 +14,7 @@ struct ChangeLog {
     /// written (secrets as `"<set>"`, never their value).
     func record(
         _ action: String, _ kind: String, _ id: String, changes: [String: Value] = [:],
-        event: String? = nil, payload: [String: Value] = [:]
+        event: EventType? = nil, payload: [String: Value] = [:]
     ) throws {
         try repos.audit.append(
             AuditEntry(

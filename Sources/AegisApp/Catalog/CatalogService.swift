@@ -24,7 +24,7 @@ public struct CatalogService {
                 let change = try repos.catalog.importBundle(bundle, at: now)
                 try repos.events.append(
                     DomainEvent(
-                        type: "catalog.imported", subject: .init(kind: "catalog", id: bundle.domain), actor: actor,
+                        type: .catalogImported, subject: .init(kind: "catalog", id: bundle.domain), actor: actor,
                         payload: [
                             "domain": .string(bundle.domain), "version": .string(bundle.version),
                             "format": .string(bundle.source.format.rawValue),

@@ -59,7 +59,7 @@ public struct ComplianceService {
                     "format": .string(format.rawValue), "controls": .int(Int64(f.controls.count)),
                     "mappings": .int(Int64(f.mappings.count)), "replaced": .bool(replaced),
                 ],
-                event: "compliance.framework_imported",
+                event: .complianceFrameworkImported,
                 payload: [
                     "name": .string(f.name), "version": .string(f.version), "controls": .int(Int64(f.controls.count)),
                     "mappings": .int(Int64(f.mappings.count)),

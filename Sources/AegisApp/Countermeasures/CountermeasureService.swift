@@ -55,7 +55,7 @@ public struct CountermeasureService {
                     "links_added": count(result.linksAdded),
                     "links_removed": count(result.linksRemoved), "unknown_links": count(result.unknownLinks),
                 ],
-                event: "countermeasure.synced",
+                event: .countermeasureSynced,
                 payload: [
                     "source": .string(checked.source), "version": .string(checked.version),
                     "added": count(result.added),

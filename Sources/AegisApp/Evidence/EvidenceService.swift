@@ -160,7 +160,7 @@ public struct EvidenceService {
                 try repos.evidence.delete(id: id)
                 let log = ChangeLog(repos: repos, env: env, context: context, now: now)
                 try log.record("evidence.delete", "evidence", id, changes: ["test_id": .string(e.testID)])
-                try announce("evidence.deleted", e.id, testID: e.testID, side: e.side, repos: repos, now: now)
+                try announce(.evidenceDeleted, e.id, testID: e.testID, side: e.side, repos: repos, now: now)
                 return try repos.evidence.references(sha256: e.sha256) == 0
             }
             // On PostgreSQL several instances may share the content, and
@@ -198,7 +198,7 @@ public struct EvidenceService {
                     "test_id": .string(d.testID), "side": .string(d.side.rawValue), "filename": .string(d.filename),
                     "size": .int(size), "sha256": .string(sha256),
                 ])
-            try announce("evidence.uploaded", evidence.id, testID: d.testID, side: d.side, repos: repos, now: now)
+            try announce(.evidenceUploaded, evidence.id, testID: d.testID, side: d.side, repos: repos, now: now)
         }
         return evidence
     }
@@ -208,7 +208,7 @@ public struct EvidenceService {
     /// on such a test, neither the test, the side nor the actor is told,
     /// for either side's evidence, so that none can be told apart.
     private func announce(
-        _ type: String, _ evidenceID: String, testID: String, side: TeamSide, repos: any Repositories, now: Date
+        _ type: EventType, _ evidenceID: String, testID: String, side: TeamSide, repos: any Repositories, now: Date
     ) throws {
         let hidden = try repos.tests.test(id: testID)?.isRedactedWhileBlind ?? true
         try repos.events.append(

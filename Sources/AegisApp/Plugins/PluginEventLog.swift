@@ -18,17 +18,17 @@ public struct PluginEventLog {
     public func record(_ announcement: PluginAnnouncement, plugin: String, pid: Int32?, version: String?, restarts: Int)
         throws
     {
-        let type: String
+        let type: EventType
         var payload: [String: Value] = ["restarts": .int(Int64(restarts))]
         switch announcement {
         case .started:
-            type = "plugin.started"
+            type = .pluginStarted
             payload["pid"] = pid.map { .int(Int64($0)) } ?? .null
             payload["version"] = .text(version)
         case .stopped:
-            type = "plugin.stopped"
+            type = .pluginStopped
         case .crashed(let exit, let reason):
-            type = "plugin.crashed"
+            type = .pluginCrashed
             payload["reason"] = .string(reason)
             payload["exit_status"] = .null
             payload["signal"] = .null
@@ -38,13 +38,13 @@ public struct PluginEventLog {
             case nil: break
             }
         case .failed(let reason):
-            type = "plugin.failed"
+            type = .pluginFailed
             payload["reason"] = .string(reason)
         }
         let now = env.clock.now()
         try context.session.write { repos in
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                type, "plugin", plugin, changes: payload, event: type, payload: payload)
+                type.rawValue, "plugin", plugin, changes: payload, event: type, payload: payload)
         }
     }
 

@@ -26,7 +26,7 @@ struct RuleChanges {
         try ChangeLog(repos: repos, env: env, context: context, now: now).record(
             action, "rule", rule.id,
             changes: ["format": .string(definition.format.rawValue), "source_name": .string(sourceName)],
-            event: kind == .created ? "rule.created" : "rule.updated", payload: payload(rule, kind: kind))
+            event: kind == .created ? .ruleCreated : .ruleUpdated, payload: payload(rule, kind: kind))
         return rule
     }
 
@@ -38,7 +38,7 @@ struct RuleChanges {
         gone.revision = revision
         try ChangeLog(repos: repos, env: env, context: context, now: now).record(
             action, "rule", rule.id, changes: ["source_name": .string(rule.sourceName)],
-            event: "rule.deleted", payload: payload(gone, kind: .deleted))
+            event: .ruleDeleted, payload: payload(gone, kind: .deleted))
     }
 
     func setState(_ rule: StoredRule, to state: RuleState, autoRevert: Bool) throws -> StoredRule {
@@ -60,7 +60,7 @@ struct RuleChanges {
                 "confidence_max": state.confidenceMax.map { .int(Int64($0)) } ?? .null,
                 "expires_at": .date(state.expiresAt), "reason": .text(state.reason),
             ],
-            event: "rule.state_changed", payload: body)
+            event: .ruleStateChanged, payload: body)
         return changed
     }
 

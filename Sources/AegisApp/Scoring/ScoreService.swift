@@ -43,7 +43,7 @@ public struct ScoreService {
             }
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "score.weights.set", "score_weights", String(next.version), changes: changes,
-                event: "score.weights_changed", payload: ["version": .int(Int64(next.version))])
+                event: .scoreWeightsChanged, payload: ["version": .int(Int64(next.version))])
             return next
         }
     }
@@ -64,7 +64,7 @@ public struct ScoreService {
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "visibility.set", "technique", id,
                 changes: ["visibility": level.map { .int(Int64($0)) } ?? .null, "note": .string(note)],
-                event: "technique.visibility_changed", payload: ["level": level.map { .int(Int64($0)) } ?? .null])
+                event: .techniqueVisibilityChanged, payload: ["level": level.map { .int(Int64($0)) } ?? .null])
             return technique.domains.first
         }
         return try technique(id: id, domain: domain)
@@ -101,7 +101,7 @@ public struct ScoreService {
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "data_component.set_collected", "data_components", domain,
                 changes: ["ids": .array(ids.map(Value.string)), "collected": .bool(collected)],
-                event: "data_component.collection_changed",
+                event: .dataComponentCollectionChanged,
                 payload: ["ids": .array(ids.map(Value.string)), "collected": .bool(collected), "changed": .int(Int64(changed))])
             return CollectionChange(changed: changed, collected: try repos.scores.dataComponents(domain: domain).filter(\.collected).count)
         }

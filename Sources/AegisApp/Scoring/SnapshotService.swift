@@ -36,7 +36,7 @@ public struct SnapshotService {
             try repos.snapshots.insert(snapshot, techniques: techniques)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
                 "snapshot.create", "snapshot", id, changes: ["name": .string(snapshot.name), "domain": .string(domain)],
-                event: "snapshot.created",
+                event: .snapshotCreated,
                 payload: ["name": .string(snapshot.name), "domain": .string(domain), "score": .double(snapshot.score)])
             return snapshot
         }

@@ -39,7 +39,7 @@ public struct TemplateService {
         let changes = try apply(fields, to: &template, creating: true)
         try context.session.write { repos in
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                "template.create", "template", template.id, changes: changes, event: "template.created",
+                "template.create", "template", template.id, changes: changes, event: .templateCreated,
                 payload: ["technique_id": .string(template.techniqueID)])
             try repos.templates.insert(template)
         }
@@ -73,7 +73,7 @@ public struct TemplateService {
             template.updatedAt = now
             guard try repos.templates.update(template) else { throw AegisError(.conflict, "the template changed meanwhile") }
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                "template.update", "template", id, changes: changes, event: "template.updated",
+                "template.update", "template", id, changes: changes, event: .templateUpdated,
                 payload: ["version": .int(Int64(template.version))])
             return template
         }
@@ -86,7 +86,7 @@ public struct TemplateService {
             try Versioning.check(kind: "template", current: template.version, given: version)
             _ = try repos.templates.delete(id: id)
             try ChangeLog(repos: repos, env: env, context: context, now: now).record(
-                "template.delete", "template", id, changes: ["name": .string(template.name)], event: "template.deleted")
+                "template.delete", "template", id, changes: ["name": .string(template.name)], event: .templateDeleted)
         }
     }
 
@@ -135,7 +135,7 @@ public struct TemplateService {
             }
             try log.record(
                 "template.import", "template_import", format.rawValue,
-                changes: ["files": .int(Int64(files.count))], event: "template.imported",
+                changes: ["files": .int(Int64(files.count))], event: .templateImported,
                 payload: [
                     "format": .string(format.rawValue), "files": .int(Int64(files.count)), "added": .int(Int64(added)),
                     "updated": .int(Int64(updated)), "unchanged": .int(Int64(unchanged)),

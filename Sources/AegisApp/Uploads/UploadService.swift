@@ -43,7 +43,7 @@ public struct UploadService {
                         "kind": .string(upload.kind.rawValue), "owner": .string(upload.owner),
                         "bytes": .int(upload.bytes), "reason": .text(reason),
                     ],
-                    event: "upload.aborted", payload: ["kind": .string(upload.kind.rawValue), "owner": .string(upload.owner)])
+                    event: .uploadAborted, payload: ["kind": .string(upload.kind.rawValue), "owner": .string(upload.owner)])
             }
         } catch {
             env.uploads.release(uploadID: uploadID)

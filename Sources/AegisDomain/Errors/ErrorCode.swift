@@ -21,4 +21,12 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let resourceExhausted = ErrorCode(rawValue: "RESOURCE_EXHAUSTED")
     public static let unavailable = ErrorCode(rawValue: "UNAVAILABLE")
     public static let `internal` = ErrorCode(rawValue: "INTERNAL")
+
+    /// Every code defined by the contract, in its order; the same list as
+    /// AegisWire's `WireErrorCode.allDefined` (`ErrorCodeListTests`).
+    public static let allDefined: [ErrorCode] = [
+        .invalidRequest, .unknownMethod, .invalidArgument, .unauthenticated, .permissionDenied, .notFound,
+        .alreadyExists, .conflict, .invalidTransition, .failedPrecondition, .rateLimited, .resourceExhausted,
+        .unavailable, .internal,
+    ]
 }

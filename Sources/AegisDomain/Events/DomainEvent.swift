@@ -13,14 +13,14 @@ public struct DomainEvent: Sendable, Equatable {
         }
     }
 
-    /// Event type and PUB topic, `noun.past_tense`: `catalog.imported`.
-    public var type: String
+    /// Event type and PUB topic (`EventType`).
+    public var type: EventType
     public var subject: Subject
     /// Principal that caused it (`api_key:...`), nil for the system.
     public var actor: String?
     public var payload: [String: Value]
 
-    public init(type: String, subject: Subject, actor: String?, payload: [String: Value]) {
+    public init(type: EventType, subject: Subject, actor: String?, payload: [String: Value]) {
         self.type = type
         self.subject = subject
         self.actor = actor

@@ -62,7 +62,7 @@ final class PrincipalCache: Sendable {
 
     /// Events after which cached principals may be wrong: a user disabled
     /// or changed, a key revoked, a session ended.
-    static let invalidatingEvents: Set<String> = [
-        "user.disabled", "user.updated", "user.password_changed", "api_key.revoked", "auth.logged_out",
+    static let invalidatingEvents: Set<EventType> = [
+        .userDisabled, .userUpdated, .userPasswordChanged, .apiKeyRevoked, .authLoggedOut,
     ]
 }

@@ -156,7 +156,7 @@ final class EventPublisher: @unchecked Sendable {
             if event.seq <= sent { continue }
             guard event.seq == sent + 1 else { return false }
             do {
-                try socket.send([Data(event.event.type.utf8), MessagePack.encode(EventWire.body(event))])
+                try socket.send([Data(event.event.type.rawValue.utf8), MessagePack.encode(EventWire.body(event))])
             } catch {
                 return false
             }
@@ -173,7 +173,7 @@ final class EventPublisher: @unchecked Sendable {
                 if !batch.isEmpty { onRead(batch) }
                 for event in batch {
                     let body = MessagePack.encode(EventWire.body(event))
-                    try socket.send([Data(event.event.type.utf8), body])
+                    try socket.send([Data(event.event.type.rawValue.utf8), body])
                     after = event.seq
                     publishedSeq.store(after, ordering: .relaxed)
                 }

@@ -8,7 +8,7 @@ enum EventWire {
         .map([
             "v": .int(1),
             "seq": .int(stored.seq),
-            "type": .string(stored.event.type),
+            "type": .string(stored.event.type.rawValue),
             "occurred_at": .timestamp(stored.occurredAt),
             "source": .string(stored.source),
             "actor": stored.event.actor.map(MessagePackValue.string) ?? .nil,

@@ -2,7 +2,7 @@ import AegisApp
 import AegisDomain
 import Foundation
 
-/// `catalog.*`, `technique.*`, `tactic.*`, `actor.*`, `mitigation.*`.
+/// `catalog.*`: importing the ATT&CK catalog, and what it holds.
 enum CatalogMethods {
     static let all: [MethodHandler] = [
         .method("catalog.import", ImportParams.self) { p, scope in
@@ -24,25 +24,6 @@ enum CatalogMethods {
             return Done()
         },
         .method("catalog.status") { scope in try service(scope).status() }.cachedUntilNextCommit(),
-        .method("technique.get", IDParams.self) { p, scope in try service(scope).technique(id: p.id) }
-            .cachedUntilNextCommit(),
-        .method("technique.list", TechniqueListParams.self) { p, scope in
-            try service(scope).techniques(
-                tactic: p.tactic, platform: p.platform, text: p.q,
-                includeSubtechniques: p.includeSubtechniques ?? true, includeRevoked: p.includeRevoked ?? false,
-                limit: p.limit, cursor: p.cursor)
-        }.cachedUntilNextCommit(),
-        .method("tactic.list", TacticListParams.self) { p, scope in
-            try service(scope).tactics(domain: p.domain, limit: p.limit, cursor: p.cursor)
-        }.cachedUntilNextCommit(),
-        .method("actor.get", IDParams.self) { p, scope in try service(scope).actor(id: p.id) }
-            .cachedUntilNextCommit(),
-        .method("actor.list", ActorListParams.self) { p, scope in
-            try service(scope).actors(
-                text: p.q, kind: p.kind, includeRevoked: p.includeRevoked ?? false, limit: p.limit, cursor: p.cursor)
-        }.cachedUntilNextCommit(),
-        .method("mitigation.get", IDParams.self) { p, scope in try service(scope).mitigation(id: p.id) }
-            .cachedUntilNextCommit(),
     ]
 
     private static func service(_ scope: RequestScope) -> CatalogService {
@@ -75,39 +56,6 @@ enum CatalogMethods {
         }
     }
 
-    struct TechniqueListParams: Decodable {
-        var tactic: String?
-        var platform: String?
-        var q: String?
-        var includeSubtechniques: Bool?
-        var includeRevoked: Bool?
-        var limit: Int?
-        var cursor: String?
-        enum CodingKeys: String, CodingKey {
-            case tactic, platform, q, limit, cursor
-            case includeSubtechniques = "include_subtechniques"
-            case includeRevoked = "include_revoked"
-        }
-    }
-
-    struct TacticListParams: Decodable {
-        var domain: String?
-        var limit: Int?
-        var cursor: String?
-    }
-
-    struct ActorListParams: Decodable {
-        var q: String?
-        var kind: ThreatActor.Kind?
-        var includeRevoked: Bool?
-        var limit: Int?
-        var cursor: String?
-        enum CodingKeys: String, CodingKey {
-            case q, kind, limit, cursor
-            case includeRevoked = "include_revoked"
-        }
-    }
-
     // MARK: Results
 
     struct ImportBegun: Encodable {
@@ -124,7 +72,3 @@ enum CatalogMethods {
 
     struct ImportAppended: Encodable { var received: Int64 }
 }
-
-
-/// `{}`: done, nothing to report.
-struct Done: Encodable {}

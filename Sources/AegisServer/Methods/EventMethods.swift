@@ -1,7 +1,7 @@
 import AegisApp
 import AegisWire
 
-/// `events.replay`: what a subscriber missed.
+/// `events.*`: what a subscriber missed, and where the sequence stands.
 enum EventMethods {
     static let all: [MethodHandler] = [
         MethodHandler(name: "events.replay") { raw, scope in
@@ -11,7 +11,10 @@ enum EventMethods {
                 "items": .array(replay.events.map(EventWire.body)),
                 "last_seq": .int(replay.lastSeq),
             ])
-        }
+        },
+        .method("events.status") { scope in
+            EventsStatus(lastSeq: try EventService(context: scope.context).lastSeq())
+        },
     ]
 
     struct ReplayParams: Decodable {
@@ -21,5 +24,10 @@ enum EventMethods {
             case limit
             case afterSeq = "after_seq"
         }
+    }
+
+    struct EventsStatus: Encodable, Sendable {
+        var lastSeq: Int64
+        enum CodingKeys: String, CodingKey { case lastSeq = "last_seq" }
     }
 }

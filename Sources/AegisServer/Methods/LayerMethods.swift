@@ -50,17 +50,3 @@ enum LayerMethods {
         var domain: String?
     }
 }
-
-/// A file's content sent as text (str) or bytes (bin).
-struct FileContent: Decodable, Sendable {
-    var data: Data
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if let text = try? c.decode(String.self) {
-            data = Data(text.utf8)
-        } else {
-            data = try c.decode(Data.self)
-        }
-    }
-}

@@ -2,7 +2,7 @@ import AegisApp
 import AegisDomain
 import Foundation
 
-/// `report.*` and `metrics.operational`.
+/// `report.*`: coverage, results, remediation and exports.
 enum ReportMethods {
     static let all: [MethodHandler] = [
         .method("report.coverage", DomainParams.self) { p, scope in try service(scope).coverage(domain: p.domain) }
@@ -23,9 +23,6 @@ enum ReportMethods {
         .method("report.countermeasures", CountermeasuresParams.self) { p, scope in
             try service(scope).countermeasures(actorID: p.actorID, tactic: p.tactic, domain: p.domain, limit: p.limit)
         }.cachedUntilNextCommit(),
-        .method("metrics.operational", MetricsParams.self) { p, scope in
-            try service(scope).metrics(since: p.since, until: p.until, groupBy: p.groupBy, domain: p.domain)
-        }.cachedUntilNextCommit(),
     ]
 
     private static func service(_ scope: RequestScope) -> ReportService {
@@ -36,17 +33,6 @@ enum ReportMethods {
         var since: Date?
         var until: Date?
         var groupBy: ResultsGrouping?
-        var domain: String?
-        enum CodingKeys: String, CodingKey {
-            case since, until, domain
-            case groupBy = "group_by"
-        }
-    }
-
-    struct MetricsParams: Decodable, Sendable {
-        var since: Date?
-        var until: Date?
-        var groupBy: MetricsGrouping?
         var domain: String?
         enum CodingKeys: String, CodingKey {
             case since, until, domain

@@ -2,7 +2,7 @@ import AegisApp
 import AegisDomain
 import Foundation
 
-/// `score.*` and `visibility.set`.
+/// `score.*`: coverage scores and their weights.
 enum ScoreMethods {
     /// Scores depend on the time too (freshness): a cached one is reused
     /// for at most this long, or until the next commit.
@@ -24,22 +24,7 @@ enum ScoreMethods {
             .cachedUntilNextCommit(maxAge: maxAge),
         .method("score.org", DomainParams.self) { p, scope in try service(scope).org(domain: p.domain) }
             .cachedUntilNextCommit(maxAge: maxAge),
-        .method("visibility.set", VisibilityParams.self) { p, scope in
-            try service(scope).setVisibility(techniqueID: p.techniqueID, level: p.level, note: p.note)
-        },
-        .method("data_component.list", DomainParams.self) { p, scope in
-            Items(items: try service(scope).dataComponents(domain: p.domain))
-        }.cachedUntilNextCommit(),
-        .method("data_component.set_collected", CollectedParams.self) { p, scope in
-            try service(scope).setCollected(ids: p.ids, collected: p.collected, domain: p.domain)
-        },
     ]
-
-    struct CollectedParams: Decodable, Sendable {
-        var ids: [String]
-        var collected: Bool
-        var domain: String?
-    }
 
     private static func service(_ scope: RequestScope) -> ScoreService {
         ScoreService(env: scope.env, context: scope.context)
@@ -58,17 +43,5 @@ enum ScoreMethods {
     struct ScopeParams: Decodable, Sendable {
         var id: String
         var domain: String?
-    }
-
-    struct VisibilityParams: Decodable, Sendable {
-        var techniqueID: String
-        /// 0-4; nil clears it.
-        var level: Int?
-        var note: String?
-
-        enum CodingKeys: String, CodingKey {
-            case level, note
-            case techniqueID = "technique_id"
-        }
     }
 }

@@ -4,56 +4,58 @@ import Foundation
 
 /// `test.*`.
 enum TestMethods {
-    static let all: [MethodHandler] =
-        [
-            .method("test.create", CreateParams.self) { p, scope in
-                try service(scope).create(techniqueID: p.techniqueID, fields: p.fields, sourceRef: p.sourceRef)
-            },
-            .method("test.create_from_template", FromTemplateParams.self) { p, scope in
-                try service(scope).createFromTemplate(
-                    templateID: p.templateID, inputs: p.inputs ?? [:], platform: p.platform, executor: p.executor,
-                    fields: TestService.Fields(name: p.name, assignees: p.assignees, targets: p.targets, blind: p.blind))
-            },
-            .method("test.get", IDParams.self) { p, scope in try service(scope).get(id: p.id) },
-            .method("test.list", ListParams.self) { p, scope in
-                try service(scope).list(
-                    techniqueID: p.techniqueID, state: p.state, outcome: p.outcome, assignee: p.assignee,
-                    target: p.target, sourceRef: p.sourceRef, updatedSince: p.updatedSince, limit: p.limit,
-                    cursor: p.cursor)
-            },
-            .method("test.update", UpdateParams.self) { p, scope in
-                try service(scope).update(id: p.id, version: p.version, fields: p.fields)
-            },
-            .method("test.retest", VersionedIDParams.self) { p, scope in
-                try service(scope).retest(id: p.id, version: p.version)
-            },
-            .method("test.timeline", TimelineParams.self) { p, scope in
-                try service(scope).timeline(id: p.id, limit: p.limit, cursor: p.cursor)
-            },
-            .method("test.update_remediation", RemediationParams.self) { p, scope in
-                try service(scope).updateRemediation(
-                    id: p.id, version: p.version, owner: p.owner, dueAt: p.dueAt, doneAt: p.doneAt)
-            },
-            move("test.submit_red", SubmitRedParams.self) { p in
-                .submitRed(
-                    .init(
-                        outcome: p.outcome, attackStartedAt: p.attackStartedAt, attackStoppedAt: p.attackStoppedAt,
-                        commands: p.commands ?? [], notes: p.notes ?? ""))
-            },
-            move("test.submit_blue", SubmitBlueParams.self) { p in
-                .submitBlue(
-                    .init(
-                        prevented: p.prevented, alerted: p.alerted, alertSeverity: p.alertSeverity,
-                        logged: p.logged ?? false, detectedAt: p.detectedAt, detectingTools: p.detectingTools ?? [],
-                        notes: p.notes ?? ""))
-            },
-            move("test.approve", SideParams.self) { p in .approve(p.side) },
-            move("test.reject", RejectParams.self) { p in .reject(p.side, reason: p.reason) },
-            move("test.reopen", ReasonParams.self) { p in .reopen(reason: p.reason ?? "") },
-            move("test.cancel", ReasonParams.self) { p in .cancel(reason: p.reason) },
-        ] + [TestAction.markReady, .start, .pause, .resume, .startReview].map { action in
-            move("test.\(action.name)", VersionedIDParams.self) { _ in action }
-        }
+    static let all: [MethodHandler] = [
+        .method("test.create", CreateParams.self) { p, scope in
+            try service(scope).create(techniqueID: p.techniqueID, fields: p.fields, sourceRef: p.sourceRef)
+        },
+        .method("test.create_from_template", FromTemplateParams.self) { p, scope in
+            try service(scope).createFromTemplate(
+                templateID: p.templateID, inputs: p.inputs ?? [:], platform: p.platform, executor: p.executor,
+                fields: TestService.Fields(name: p.name, assignees: p.assignees, targets: p.targets, blind: p.blind))
+        },
+        .method("test.get", IDParams.self) { p, scope in try service(scope).get(id: p.id) },
+        .method("test.list", ListParams.self) { p, scope in
+            try service(scope).list(
+                techniqueID: p.techniqueID, state: p.state, outcome: p.outcome, assignee: p.assignee,
+                target: p.target, sourceRef: p.sourceRef, updatedSince: p.updatedSince, limit: p.limit,
+                cursor: p.cursor)
+        },
+        .method("test.update", UpdateParams.self) { p, scope in
+            try service(scope).update(id: p.id, version: p.version, fields: p.fields)
+        },
+        .method("test.retest", VersionedIDParams.self) { p, scope in
+            try service(scope).retest(id: p.id, version: p.version)
+        },
+        .method("test.timeline", TimelineParams.self) { p, scope in
+            try service(scope).timeline(id: p.id, limit: p.limit, cursor: p.cursor)
+        },
+        .method("test.update_remediation", RemediationParams.self) { p, scope in
+            try service(scope).updateRemediation(
+                id: p.id, version: p.version, owner: p.owner, dueAt: p.dueAt, doneAt: p.doneAt)
+        },
+        move("test.submit_red", SubmitRedParams.self) { p in
+            .submitRed(
+                .init(
+                    outcome: p.outcome, attackStartedAt: p.attackStartedAt, attackStoppedAt: p.attackStoppedAt,
+                    commands: p.commands ?? [], notes: p.notes ?? ""))
+        },
+        move("test.submit_blue", SubmitBlueParams.self) { p in
+            .submitBlue(
+                .init(
+                    prevented: p.prevented, alerted: p.alerted, alertSeverity: p.alertSeverity,
+                    logged: p.logged ?? false, detectedAt: p.detectedAt, detectingTools: p.detectingTools ?? [],
+                    notes: p.notes ?? ""))
+        },
+        move("test.approve", SideParams.self) { p in .approve(p.side) },
+        move("test.reject", RejectParams.self) { p in .reject(p.side, reason: p.reason) },
+        move("test.reopen", ReasonParams.self) { p in .reopen(reason: p.reason ?? "") },
+        move("test.cancel", ReasonParams.self) { p in .cancel(reason: p.reason) },
+        move("test.mark_ready", VersionedIDParams.self) { _ in .markReady },
+        move("test.start", VersionedIDParams.self) { _ in .start },
+        move("test.pause", VersionedIDParams.self) { _ in .pause },
+        move("test.resume", VersionedIDParams.self) { _ in .resume },
+        move("test.start_review", VersionedIDParams.self) { _ in .startReview },
+    ]
 
     private static func service(_ scope: RequestScope) -> TestService { TestService(env: scope.env, context: scope.context) }
 

@@ -6,11 +6,15 @@ import AegisApp
 struct MethodTable: Sendable {
     let handlers: [String: MethodHandler]
 
+    /// One method file per wire noun (`Methods/<Noun>Methods.swift`).
     static let standard = MethodTable(
-        SystemMethods.all + CatalogMethods.all + EventMethods.all + AccessMethods.all + TestMethods.all
-            + TemplateMethods.all + EvidenceMethods.all + AuditMethods.all + ScoreMethods.all + SnapshotMethods.all
-            + LayerMethods.all + ReportMethods.all + ComplianceMethods.all + UploadMethods.all + PluginMethods.all
-            + CountermeasureMethods.all + RuleMethods.all)
+        SystemMethods.all + AuthMethods.all + UserMethods.all + APIKeyMethods.all + CatalogMethods.all
+            + TechniqueMethods.all + TacticMethods.all + ActorMethods.all + MitigationMethods.all + TestMethods.all
+            + TemplateMethods.all + EvidenceMethods.all + UploadMethods.all + AuditMethods.all
+            + NotificationMethods.all + EventMethods.all + ScoreMethods.all + VisibilityMethods.all
+            + DataComponentMethods.all + SnapshotMethods.all + LayerMethods.all + ReportMethods.all
+            + MetricsMethods.all + ComplianceMethods.all + CountermeasureMethods.all + PluginMethods.all
+            + RuleMethods.all)
 
     init(_ methods: [MethodHandler]) {
         var handlers: [String: MethodHandler] = [:]

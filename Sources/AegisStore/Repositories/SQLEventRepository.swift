@@ -59,7 +59,7 @@ struct SQLEventRepository<DB: SQLDatabase>: EventRepository {
     private static func values(_ e: StoredEvent, numbered: Bool) -> [SQLValue] {
         (numbered ? [.int(e.seq)] : [])
             + [
-                .text(e.event.type), .int(StoreTime.micros(e.occurredAt)), .text(e.source), .optional(e.event.actor),
+                .text(e.event.type.rawValue), .int(StoreTime.micros(e.occurredAt)), .text(e.source), .optional(e.event.actor),
                 .text(e.event.subject.kind), .text(e.event.subject.id), .text(Value.map(e.event.payload).jsonText),
             ]
     }
@@ -80,7 +80,7 @@ struct SQLEventRepository<DB: SQLDatabase>: EventRepository {
         return StoredEvent(
             seq: row.int(0), occurredAt: StoreTime.date(row.int(2)), source: row.text(3),
             event: DomainEvent(
-                type: row.text(1), subject: .init(kind: row.text(5), id: row.text(6)), actor: row.optionalText(4),
+                type: EventType(rawValue: row.text(1)), subject: .init(kind: row.text(5), id: row.text(6)), actor: row.optionalText(4),
                 payload: payload))
     }
 

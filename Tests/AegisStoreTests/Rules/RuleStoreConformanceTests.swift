@@ -57,7 +57,7 @@ final class ManualClock: WallClock {
 
     func events(_ service: RuleService, type prefix: String = "rule.") throws -> [StoredEvent] {
         try service.context.session.read { try $0.events.events(after: 0, limit: 1000) }
-            .filter { $0.event.type.hasPrefix(prefix) }
+            .filter { $0.event.type.rawValue.hasPrefix(prefix) }
     }
 
     func changes(_ service: RuleService) throws -> [RuleChange] {
@@ -114,7 +114,7 @@ final class ManualClock: WallClock {
         #expect(log.map(\.revision) == [1, 2, 3, 4, 5, 6])
         #expect(log.map(\.kind) == [.created, .created, .stateChanged, .stateChanged, .updated, .deleted])
         let announced = try events(rules)
-        #expect(announced.map(\.event.type) == [
+        #expect(announced.map(\.event.type.rawValue) == [
             "rule.created", "rule.created", "rule.state_changed", "rule.state_changed", "rule.updated", "rule.deleted",
         ])
         #expect(announced.map { $0.event.payload["revision"] } == (1...6).map { Value.int($0) })
