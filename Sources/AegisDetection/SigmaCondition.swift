@@ -14,7 +14,9 @@ indirect enum SigmaCondition: Equatable, Sendable {
         if text.contains("|") {
             throw .unsupported("aggregation in the condition ('\(text)'); write a correlation rule instead")
         }
-        var parser = Parser(tokens: try tokenize(text), text: text)
+        let tokens = try tokenize(text)
+        if tokens.contains(where: { $0.lowercased() == "near" }) { throw .unsupported("'near' in the condition ('\(text)')") }
+        var parser = Parser(tokens: tokens, text: text)
         let expr = try parser.expression()
         guard parser.position == parser.tokens.count else {
             throw .invalid("condition '\(text)': unexpected '\(parser.tokens[parser.position])'")
