@@ -1,15 +1,14 @@
 // PCRE2 for 8-bit code units. Its API names are macros (pcre2_compile ->
 // pcre2_compile_8) that Swift does not import, so the few calls AegisDetection
 // makes are re-exported here as plain inline functions.
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-#include <string.h>
+#include <stddef.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-// Substring search for the engine's literal tests (glibc declares memmem
-// only with _GNU_SOURCE, which Swift's Glibc module does not set).
+// Substring search for the engine's literal tests. glibc declares memmem
+// only under _GNU_SOURCE; defining that here would change how <sys/select.h>
+// reads in this module and clash with Dispatch's, so it is declared alone.
+extern void *memmem(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 static inline const void *aegis_memmem(const void *haystack, size_t haystack_length, const void *needle,
                                        size_t needle_length) {
     return memmem(haystack, haystack_length, needle, needle_length);
