@@ -129,8 +129,17 @@ public enum AccessPolicy {
             // imported and whether it fires.
             "rule.get": .authenticated,
             "rule.list": .authenticated,
+            "rule.import": .roles([.blueLead]),
             "rule.delete": .roles([.blueLead]),
             "rule.set_state": .roles([.blueLead]),
+            "rule.test": .roles(blue),
+            "rule.backtest": .roles(blue),
+            // Telemetry: sensors and collectors (the `ingest` role) feed it;
+            // blue reads the events back; everyone sees the detections.
+            "telemetry.ingest": .roles([.ingest]),
+            "telemetry.get": .roles(blue),
+            "detection.get": .authenticated,
+            "detection.list": .authenticated,
         ]
         for method in ["catalog.import", "catalog.import_begin", "catalog.import_append", "catalog.import_commit", "catalog.import_abort"] {
             rules[method] = admin

@@ -7,6 +7,9 @@ public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
     case blueLead = "blue_lead"
     case blueAnalyst = "blue_analyst"
     case viewer
+    /// Feeds telemetry (`telemetry.ingest`) and nothing else: for the keys
+    /// of sensors, collectors and plugins that only send events.
+    case ingest
 
     public static func < (lhs: Role, rhs: Role) -> Bool {
         (allCases.firstIndex(of: lhs) ?? 0) < (allCases.firstIndex(of: rhs) ?? 0)

@@ -14,7 +14,7 @@ struct MethodTable: Sendable {
             + NotificationMethods.all + EventMethods.all + ScoreMethods.all + VisibilityMethods.all
             + DataComponentMethods.all + SnapshotMethods.all + LayerMethods.all + ReportMethods.all
             + MetricsMethods.all + ComplianceMethods.all + CountermeasureMethods.all + PluginMethods.all
-            + RuleMethods.all)
+            + RuleMethods.all + TelemetryMethods.all + DetectionMethods.all)
 
     init(_ methods: [MethodHandler]) {
         var handlers: [String: MethodHandler] = [:]

@@ -88,7 +88,8 @@ struct SQLRuleRepository<DB: SQLDatabase>: RuleRepository {
             .text(d.id), .text(d.format.rawValue), .text(d.name), .text(d.description), .optional(d.level),
             .bool(d.evaluable), .optional(d.ruleVersion), .optional(d.status), .text(Self.encode(d.logsource)),
             .text(StringList.encode(d.techniqueIDs)), .text(StringList.encode(d.tacticIDs)), .text(d.sourceText),
-            .text("detection"), .text(""), .null, .text(rule.sourceName), .text(rule.origin.rawValue), .int(rule.revision), .int(rule.version),
+            .text(d.kind.rawValue), .text(StringList.encode(d.referencedRules)), .optional(d.referenceName),
+            .text(rule.sourceName), .text(rule.origin.rawValue), .int(rule.revision), .int(rule.version),
             .text(state.kind.rawValue), state.confidenceMax.map { .int($0) } ?? .null, StoreTime.value(state.expiresAt),
             .optional(state.reason), .optional(state.setBy), StoreTime.value(state.setAt),
             .int(StoreTime.micros(rule.createdAt)), .int(StoreTime.micros(rule.updatedAt))
@@ -164,7 +165,8 @@ struct SQLRuleRepository<DB: SQLDatabase>: RuleRepository {
         """
         SELECT id, format, name, description, level, evaluable, rule_version, status, logsource, technique_ids,
             tactic_ids, source_text, source_name, origin, revision, version, state, confidence_max, state_expires_at,
-            state_reason, state_set_by, state_set_at, created_at, updated_at FROM rules
+            state_reason, state_set_by, state_set_at, created_at, updated_at, kind, referenced_rules, reference_name
+            FROM rules
         """
     }
 
@@ -174,7 +176,8 @@ struct SQLRuleRepository<DB: SQLDatabase>: RuleRepository {
             description: row.text(3), techniqueIDs: StringList.decode(row.text(9)),
             tacticIDs: StringList.decode(row.text(10)), level: row.optionalText(4), evaluable: row.bool(5),
             ruleVersion: row.optionalText(6), status: row.optionalText(7), logsource: decode(row.text(8)),
-            sourceText: row.text(11))
+            sourceText: row.text(11), kind: RuleDefinition.Kind(rawValue: row.text(24)) ?? .detection,
+            referencedRules: StringList.decode(row.text(25)), referenceName: row.optionalText(26))
         let state = RuleState(
             kind: RuleState.Kind(rawValue: row.text(16)) ?? .enabled, confidenceMax: row.optionalInt(17).map { Int($0) },
             expiresAt: row.optionalInt(18).map(StoreTime.date), reason: row.optionalText(19),
