@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "AegisStoreTests", dependencies: ["AegisStore", "AegisApp", "AegisDomain", "AegisTestSupport"]),
         .testTarget(name: "AegisAppTests", dependencies: ["AegisApp", "AegisDomain", "AegisTestSupport"]),
         .testTarget(name: "AegisServerTests", dependencies: [
-            "AegisServer", "AegisClient", "AegisWire", "ZeroMQ", "AegisStore", "AegisTestSupport",
+            "AegisServer", "AegisDetection", "AegisClient", "AegisWire", "ZeroMQ", "AegisStore", "AegisTestSupport",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Drives the built executables; `aegisctl` is also imported for its pure helpers.

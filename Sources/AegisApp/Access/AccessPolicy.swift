@@ -170,8 +170,13 @@ public enum AccessPolicy {
                 details: ["method": .string(method)])
         }
         switch rules[method] {
-        case .public?, .authenticated?:
+        case .public?:
             return
+        case .authenticated?:
+            // A key that only feeds telemetry reads nothing.
+            guard principal.roles.isSubset(of: [.ingest]), !principal.roles.isEmpty else { return }
+            throw AegisError(
+                .permissionDenied, "\(method) is not for ingest-only credentials", details: ["method": .string(method)])
         case .roles(let allowed)?:
             if principal.has(.admin) || !principal.roles.isDisjoint(with: allowed) { return }
             throw AegisError(

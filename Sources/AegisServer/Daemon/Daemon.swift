@@ -133,6 +133,18 @@ public final class Daemon: @unchecked Sendable {
                 plugins: settings.plugins, policy: settings.pluginPolicy, credentials: pluginCredentials, env: env,
                 session: try store.openSession(), logger: logger)
 
+        // The rule engine, loaded now so the first batch of telemetry does
+        // not wait for it; and the timer that reverts expired rule states.
+        let rules = RuleBook()
+        try rules.refresh(bootstrapSession)
+        logger.info(
+            "rule engine loaded",
+            metadata: [
+                "rules": .stringConvertible(rules.engine.rules.entries.count), "revision": .stringConvertible(rules.revision),
+                "refused": .stringConvertible(rules.refused.count),
+            ])
+        let ruleStates = RuleStateTimer(env: env, session: try store.openSession(), logger: logger)
+
         let context = try ZMQContext(ioThreads: 1)
         self.context = context
         let publisher = EventPublisher(
@@ -145,6 +157,8 @@ public final class Daemon: @unchecked Sendable {
                 if events.contains(where: { PrincipalCache.invalidatingEvents.contains($0.event.type) }) {
                     principals.removeAll()
                 }
+                // A state set anywhere may expire sooner than the timer's next look.
+                if events.contains(where: { $0.event.type == .ruleStateChanged }) { ruleStates.poke() }
             })
         try publisher.open()
         wake.target = publisher
@@ -160,14 +174,15 @@ public final class Daemon: @unchecked Sendable {
             context: context,
             handler: RequestHandler(
                 env: env, methods: methods, logger: logger, principals: principals, results: readCache, figures: figures,
-                plugins: supervisor),
+                plugins: supervisor, rules: rules),
             store: store,
             logger: logger)
         figures.attach { [weak server] in server?.statistics ?? TransportStatistics() }
         try server.open()
         self.server = server
         rpcEndpoint = server.boundEndpoint
-        services = ((store as? any StoreServices)?.services ?? []) + [publisher.service] + server.services
+        services = ((store as? any StoreServices)?.services ?? []) + [publisher.service, ruleStates.service]
+            + server.services
         if let supervisor {
             // Plugins are stopped first, while the RPC front still answers them.
             supervisor.setEndpoints(.init(rpc: Self.connectable(rpcEndpoint), events: Self.connectable(eventsEndpoint)))
