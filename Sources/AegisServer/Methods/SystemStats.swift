@@ -37,14 +37,46 @@ struct SystemStats: Encodable, Sendable {
         }
     }
 
+    /// This instance's rule engine.
+    struct Engine: Encodable, Sendable {
+        var rules: Int
+        var revision: Int64
+        /// Stored rules this engine could not compile, by id.
+        var refused: [String: String]
+        var eventsEvaluated: Int
+        var matches: Int
+        /// Regex tests stopped by the match limit (counted as no match).
+        var regexLimitHits: Int
+        var correlationGroupsDropped: Int
+
+        enum CodingKeys: String, CodingKey {
+            case rules, revision, refused, matches
+            case eventsEvaluated = "events_evaluated"
+            case regexLimitHits = "regex_limit_hits"
+            case correlationGroupsDropped = "correlation_groups_dropped"
+        }
+
+        init(_ book: RuleBook) {
+            let counters = book.engine.counters
+            rules = book.engine.rules.entries.count
+            revision = book.revision
+            refused = book.refused
+            eventsEvaluated = counters.eventsEvaluated
+            matches = counters.matches
+            regexLimitHits = counters.regexLimitHits
+            correlationGroupsDropped = counters.correlationGroupsDropped
+        }
+    }
+
     var instance: String
     var residentBytes: Int64?
     var openFilesLimit: UInt64?
     var uploads: Int
     var transport: Transport
+    var engine: Engine
 
     enum CodingKeys: String, CodingKey {
-        case instance, uploads, transport
+        case instance, uploads, transport, engine
         case residentBytes = "resident_bytes"
         case openFilesLimit = "open_files_limit"
     }
@@ -55,5 +87,6 @@ struct SystemStats: Encodable, Sendable {
         openFilesLimit = OpenFileLimit.current
         uploads = scope.env.uploads.list().count
         transport = Transport(scope.figures.transportStatistics)
+        engine = Engine(scope.rules)
     }
 }
