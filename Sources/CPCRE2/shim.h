@@ -2,6 +2,7 @@
 // pcre2_compile_8) that Swift does not import, so the few calls AegisDetection
 // makes are re-exported here as plain inline functions.
 #include <stddef.h>
+#include <string.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
