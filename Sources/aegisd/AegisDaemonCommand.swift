@@ -35,6 +35,10 @@ struct AegisDaemonCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("max-uploads-per-principal"), help: .init(SettingsCatalog.help("max_uploads_per_principal")))
     var maxUploadsPerPrincipal: String?
+    @Option(name: .customLong("telemetry-retention-days"), help: .init(SettingsCatalog.help("telemetry_retention_days")))
+    var telemetryRetentionDays: String?
+    @Option(name: .customLong("telemetry-max-bytes"), help: .init(SettingsCatalog.help("telemetry_max_bytes")))
+    var telemetryMaxBytes: String?
 
     /// The flags given, by setting key.
     private var flags: [String: String] {
@@ -45,6 +49,7 @@ struct AegisDaemonCommand: AsyncParsableCommand {
             ("max_in_flight", maxInFlight), ("max_unread_bytes", maxUnreadBytes),
             ("max_unread_bytes_total", maxUnreadBytesTotal), ("max_pending_request_bytes", maxPendingRequestBytes),
             ("max_uploads", maxUploads), ("max_uploads_per_principal", maxUploadsPerPrincipal),
+            ("telemetry_retention_days", telemetryRetentionDays), ("telemetry_max_bytes", telemetryMaxBytes),
         ]
         return Dictionary(given.compactMap { key, value in value.map { (key, $0) } }) { $1 }
     }

@@ -37,6 +37,9 @@ public struct DaemonSettings: Sendable {
     public var maxUnreadBytesTotal: Int?
     /// Request bytes held at once, queued or on a worker (nil: the default).
     public var maxPendingRequestBytes: Int?
+    /// Days telemetry events are kept, and the most bytes of them kept.
+    public var telemetryRetentionDays: Int
+    public var telemetryMaxBytes: Int64
     /// The plugins to supervise (`[[plugin]]` in the config file).
     public var plugins: [PluginDeclaration] = []
     /// How they are restarted and stopped.
@@ -54,6 +57,8 @@ public struct DaemonSettings: Sendable {
         maxUploads: Int = SettingDefaults.maxUploads, maxUploadsPerPrincipal: Int = SettingDefaults.maxUploadsPerPrincipal,
         maxInFlightPerCaller: Int = SettingDefaults.maxInFlightPerCaller, maxUnreadBytesPerPeer: Int? = nil,
         maxUnreadBytesTotal: Int? = nil, maxPendingRequestBytes: Int? = nil,
+        telemetryRetentionDays: Int = SettingDefaults.telemetryRetentionDays,
+        telemetryMaxBytes: Int64 = SettingDefaults.telemetryMaxBytes,
         instanceID: String = DaemonSettings.defaultInstanceID, version: String = AegisVersion.current
     ) {
         self.dataDirectory = dataDirectory
@@ -73,6 +78,8 @@ public struct DaemonSettings: Sendable {
         self.maxUnreadBytesPerPeer = maxUnreadBytesPerPeer
         self.maxUnreadBytesTotal = maxUnreadBytesTotal
         self.maxPendingRequestBytes = maxPendingRequestBytes
+        self.telemetryRetentionDays = telemetryRetentionDays
+        self.telemetryMaxBytes = telemetryMaxBytes
         self.instanceID = instanceID
         self.version = version
     }

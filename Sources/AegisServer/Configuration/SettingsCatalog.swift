@@ -50,6 +50,11 @@ public enum SettingsCatalog {
         .init(key: "max_uploads_per_principal", environment: "AEGIS_MAX_UPLOADS_PER_PRINCIPAL",
             flag: "max-uploads-per-principal", help: "Chunked uploads one principal may have open",
             defaultText: "\(SettingDefaults.maxUploadsPerPrincipal)"),
+        .init(key: "telemetry_retention_days", environment: "AEGIS_TELEMETRY_RETENTION_DAYS",
+            flag: "telemetry-retention-days", help: "Days telemetry events are kept (1 to 3650; detections stay)",
+            defaultText: "\(SettingDefaults.telemetryRetentionDays)"),
+        .init(key: "telemetry_max_bytes", environment: "AEGIS_TELEMETRY_MAX_BYTES", flag: "telemetry-max-bytes",
+            help: "Bytes of telemetry event bodies kept at most; the oldest go first", defaultText: "10 GiB"),
     ]
 
     /// The entry of `key`.
@@ -81,5 +86,7 @@ public enum SettingDefaults {
     public static let maxCatalogBytes: Int64 = 512 << 20
     public static let maxEvidenceBytes: Int64 = 100 << 20
     public static let uploadExpiry: Double = 3600
+    public static let telemetryRetentionDays = 7
+    public static let telemetryMaxBytes: Int64 = 10 << 30
     public static let sessionLifetime: Double = 12 * 3600
 }

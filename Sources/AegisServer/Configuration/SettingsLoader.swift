@@ -47,6 +47,10 @@ public struct SettingsLoader {
             maxUnreadBytesPerPeer: try resolve.int("max_unread_bytes", 64 << 10...(1 << 40)),
             maxUnreadBytesTotal: try resolve.int("max_unread_bytes_total", 64 << 10...(1 << 40)),
             maxPendingRequestBytes: try resolve.int("max_pending_request_bytes", 64 << 10...(1 << 40)),
+            telemetryRetentionDays: try resolve.int("telemetry_retention_days", 1...3650)
+                ?? SettingDefaults.telemetryRetentionDays,
+            telemetryMaxBytes: try resolve.int("telemetry_max_bytes", 1 << 20...(1 << 50)).map(Int64.init)
+                ?? SettingDefaults.telemetryMaxBytes,
             instanceID: try resolve.string("instance_id") ?? DaemonSettings.defaultInstanceID)
         daemon.plugins = file?.plugins ?? []
         return Loaded(daemon: daemon, logLevel: logLevel, configPath: configPath)

@@ -144,6 +144,11 @@ public final class Daemon: @unchecked Sendable {
                 "refused": .stringConvertible(rules.refused.count),
             ])
         let ruleStates = RuleStateTimer(env: env, session: try store.openSession(), logger: logger)
+        let retention = TelemetryRetentionTimer(
+            retention: TelemetryRetention(
+                env: env, session: try store.openSession(), days: settings.telemetryRetentionDays,
+                maxBytes: settings.telemetryMaxBytes),
+            isLeader: { store.isLeader }, logger: logger)
 
         let context = try ZMQContext(ioThreads: 1)
         self.context = context
@@ -181,7 +186,7 @@ public final class Daemon: @unchecked Sendable {
         try server.open()
         self.server = server
         rpcEndpoint = server.boundEndpoint
-        services = ((store as? any StoreServices)?.services ?? []) + [publisher.service, ruleStates.service]
+        services = ((store as? any StoreServices)?.services ?? []) + [publisher.service, ruleStates.service, retention.service]
             + server.services
         if let supervisor {
             // Plugins are stopped first, while the RPC front still answers them.
