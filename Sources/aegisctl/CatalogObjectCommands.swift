@@ -17,11 +17,14 @@ struct TechniqueGet: ParsableCommand {
         try reportingFailures {
             let result = try options.client().call("technique.get", ["id": .string(id)])
             if options.json { return Output.json(result) }
+            var shown = result.mapValue ?? [:]
+            shown["rules_text"] = .string(RuleCountsText.line(result["rules"]))
             Output.fields(
-                result,
+                .map(shown),
                 [("id", "id"), ("name", "name"), ("tactics", "tactics"), ("platforms", "platforms"),
                     ("domains", "domains"), ("parent", "parent_id"), ("sub-techniques", "subtechnique_ids"),
-                    ("mitigations", "mitigation_ids"), ("detections", "detection_strategy_ids"), ("revoked", "revoked"),
+                    ("mitigations", "mitigation_ids"), ("detections", "detection_strategy_ids"),
+                    ("rules", "rules_text"), ("revoked", "revoked"),
                     ("revoked by", "revoked_by"), ("deprecated", "deprecated"), ("url", "url"), ("modified", "modified")])
             CountermeasureLines.print(result["countermeasures"])
             if let description = result.mapValue?["description"]?.stringValue, !description.isEmpty {

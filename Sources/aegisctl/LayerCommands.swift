@@ -14,6 +14,7 @@ struct LayerCommand: ParsableCommand {
 enum LayerKindArgument: String, ExpressibleByArgument, CaseIterable {
     case coverage, actor, detection
     case snapshotDiff = "snapshot_diff"
+    case rules
 }
 
 /// A layer file's content, and the domain to read it in: the one given,
@@ -43,11 +44,12 @@ struct LayerFile {
 
 struct LayerExport: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Write a Navigator layer: coverage, an actor, detection or a snapshot diff.")
+        commandName: "export",
+        abstract: "Write a Navigator layer: coverage, an actor, detection, a snapshot diff or detection rules.")
     @OptionGroup var options: GlobalOptions
-    @Option(name: .long, help: "coverage, actor, detection or snapshot_diff.") var kind: LayerKindArgument
+    @Option(name: .long, help: "coverage, actor, detection, snapshot_diff or rules.") var kind: LayerKindArgument
     @Option(name: .long, help: "Domain (default enterprise-attack).") var domain: String?
-    @Option(name: .long, help: "Only this tactic's techniques (coverage, detection).") var tactic: String?
+    @Option(name: .long, help: "Only this tactic's techniques (coverage, detection, rules).") var tactic: String?
     @Option(name: .long, help: "The group or campaign (actor layers).") var actor: String?
     @Option(name: .long, help: "The earlier snapshot (snapshot_diff layers).") var from: String?
     @Option(name: .long, help: "The later snapshot (snapshot_diff; default: now).") var to: String?

@@ -26,7 +26,8 @@ enum ExportedReportArgument: String, ExpressibleByArgument, CaseIterable {
 
 struct ReportCoverage: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "coverage", abstract: "Coverage per tactic: score, techniques tested, outcomes.")
+        commandName: "coverage",
+        abstract: "Coverage per tactic: score, techniques tested, outcomes, techniques with detection rules.")
     @OptionGroup var options: GlobalOptions
     @Option(name: .long, help: "Domain (default enterprise-attack).") var domain: String?
 
@@ -42,7 +43,8 @@ struct ReportCoverage: ParsableCommand {
                 (result["tactics"]?.arrayValue ?? []).map(Self.tacticRow),
                 [("ID", "id", 8), ("TACTIC", "name", 30), ("SCORE", "score", 6), ("TECHNIQUES", "count", 10),
                     ("TESTED", "tested", 6), ("TESTS", "tests", 6), ("PREVENTED", "prevented", 9),
-                    ("DETECTED", "detected", 8), ("LOGGED", "logged", 6), ("MISSED", "missed", 6)])
+                    ("DETECTED", "detected", 8), ("LOGGED", "logged", 6), ("MISSED", "missed", 6),
+                    ("WITH RULES", "with_rules", 10)])
         }
     }
 
@@ -53,6 +55,9 @@ struct ReportCoverage: ParsableCommand {
         m["techniques"] = nil
         m["count"] = .int(Int64(techniques.count))
         m["tested"] = .int(Int64(techniques.filter { $0["status"]?.stringValue != "untested" }.count))
+        // Techniques with a detection rule that fires (a rule is not summed:
+        // it may map to several of the tactic's techniques).
+        m["with_rules"] = .int(Int64(techniques.filter { ($0["rules"]?.intValue ?? 0) > 0 }.count))
         for key in ["tests", "prevented", "detected", "logged", "missed"] {
             m[key] = .int(techniques.reduce(0) { $0 + ($1[key]?.intValue ?? 0) })
         }

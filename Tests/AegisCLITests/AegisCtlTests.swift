@@ -33,6 +33,7 @@ import AegisTestSupport
         #expect(technique.stdout.contains("PowerShell"))
         #expect(technique.stdout.contains("execution"))
         #expect(technique.stdout.contains("T1059"))
+        #expect(technique.stdout.split(separator: "\n").contains { $0.hasPrefix("rules ") && $0.hasSuffix(" none") })
 
         let json = try aegisctl(["technique", "get", "T1059.001", "--json"], environment: env)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])

@@ -51,6 +51,9 @@ import Testing
         #expect((json["filters"] as? [String: Any])?["platforms"] as? [String] == ["Windows"])
         let printed = try admin.run(["layer", "export", "--kind", "detection", "--domain", "ics-attack", "--out", "-"])
         #expect(printed.stdout.hasPrefix("{\"name\":"), "\(printed.stdout.prefix(200))")
+        let rules = try admin.run(["layer", "export", "--kind", "rules", "--domain", "ics-attack", "--out", "-"])
+        #expect(rules.stdout.hasPrefix("{\"name\":\"Aegis rule coverage\""), "\(rules.stdout.prefix(200))")
+        #expect(rules.stdout.contains("\"comment\":\"no rule enabled or clipped\""))
 
         let imported = try admin.run(["layer", "import", layer.path])
         #expect(imported.status == 0, "\(imported.stderr)")
@@ -100,7 +103,8 @@ import Testing
         #expect(coverage.stdout.hasPrefix("ics-attack: "))
         #expect(coverage.stdout.contains("TA0107  Inhibit Response Function  "), "\(coverage.stdout)")
         let inhibit = try #require(coverage.stdout.split(separator: "\n").first { $0.contains("Inhibit") })
-        #expect(inhibit.split(separator: " ").suffix(7).map(String.init) == ["14", "2", "2", "0", "1", "0", "1"])
+        #expect(inhibit.split(separator: " ").suffix(8).map(String.init) == ["14", "2", "2", "0", "1", "0", "1", "0"])
+        #expect(coverage.stdout.contains("WITH RULES"))
 
         let results = try admin.run(["report", "results", "--since", "2025-03-01T00:00:00Z"])
         #expect(results.status == 0, "\(results.stderr)")

@@ -44,13 +44,17 @@ public struct CatalogService {
         try context.session.read { try $0.catalog.status() }
     }
 
-    /// The technique with the countermeasures linked to it.
+    /// The technique with the countermeasures linked to it and its
+    /// detection rules counted.
     public func technique(id: String) throws -> TechniqueDetail {
         let id = try AttackID.technique(id)
+        let now = env.clock.now()
         guard
             let found = try context.session.read({ repos in
                 try repos.catalog.technique(id: id).map {
-                    TechniqueDetail(technique: $0, countermeasures: try repos.countermeasures.countermeasures(addressing: id))
+                    TechniqueDetail(
+                        technique: $0, countermeasures: try repos.countermeasures.countermeasures(addressing: id),
+                        rules: try repos.scores.ruleCounts(techniqueID: id, now: now))
                 }
             })
         else { throw AegisError.notFound("technique", id) }

@@ -8,6 +8,8 @@ enum LayerBuilder {
     case detection(CoverageScores, title: String)
     case actor(CoverageScores, actor: ThreatActor)
     case snapshotDiff(SnapshotDiff, tactics: [String: [String]])
+    /// `rules`: the rules mapped to the scored techniques, by technique.
+    case rules(CoverageScores, rules: [TechniqueRule], title: String)
 
     /// Red (0) through amber to green (100).
     static let scoreGradient = NavigatorLayer.Gradient.default
@@ -50,6 +52,20 @@ enum LayerBuilder {
             entries = scores.scored.flatMap { item in
                 Self.entries(item, score: item.entry.score, comment: "used by \(actor.id); " + Self.comment(item))
             }
+        case .rules(let scores, let rules, let title):
+            name = title
+            description = "Detection rules that fire (enabled or clipped) per technique, every format; named in the comment."
+            gradient = Self.ruleGradient
+            legend = Self.ruleLegend
+            let byTechnique = Dictionary(grouping: rules, by: \.techniqueID)
+            let inLayer = Set(scores.scored.map(\.entry.id))
+            metadata += Self.ruleSummary(rules.filter { inLayer.contains($0.techniqueID) })
+            entries = scores.scored.flatMap { item in
+                let mapped = byTechnique[item.entry.id] ?? []
+                return Self.entries(
+                    item, score: Double(mapped.filter { $0.state != .disabled }.count), comment: Self.ruleComment(mapped),
+                    metadata: Self.ruleCounts(mapped))
+            }
         case .snapshotDiff(let diff, let tactics):
             name = "Coverage change: \(diff.from.name) → \(diff.to.name)"
             description = "Score change per technique, from -100 (regressed) to 100 (improved)."
@@ -88,9 +104,12 @@ enum LayerBuilder {
             gradient: gradient, legendItems: legend, metadata: metadata, sorting: .scoreDescending)
     }
 
-    private static func entries(_ item: CoverageScores.Scored, score: Double?, comment: String) -> [NavigatorLayer.Technique] {
+    /// The technique's entries; `metadata` defaults to its status and score.
+    static func entries(
+        _ item: CoverageScores.Scored, score: Double?, comment: String, metadata: [NavigatorLayer.Metadata]? = nil
+    ) -> [NavigatorLayer.Technique] {
         // The components are in the comment; metadata holds what filters use.
-        let metadata: [NavigatorLayer.Metadata] = [
+        let metadata = metadata ?? [
             .item(name: "status", value: item.entry.status.rawValue), .item(name: "score", value: String(item.entry.score)),
         ]
         let places: [String?] = item.tactics.isEmpty ? [nil] : item.tactics

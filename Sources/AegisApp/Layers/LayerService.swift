@@ -21,12 +21,14 @@ public struct LayerService {
         case detection
         /// Score changes between two snapshots (or a snapshot and now), -100 to 100.
         case snapshotDiff = "snapshot_diff"
+        /// How many detection rules fire for each technique, named in its comment.
+        case rules
     }
 
     /// What to put in the layer.
     public struct Filters: Sendable {
         public var domain: String?
-        /// Only this tactic's techniques (coverage, detection).
+        /// Only this tactic's techniques (coverage, detection, rules).
         public var tactic: String?
         /// The group or campaign (actor; required there).
         public var actor: String?
@@ -75,6 +77,10 @@ public struct LayerService {
                 let scores = try CoverageScores(repos, scope, domain: domain, now: now)
                 builder = kind == .coverage
                     ? .coverage(scores, title: title) : .detection(scores, title: title.replacingOccurrences(of: "coverage", with: "detection"))
+            case .rules:
+                let scores = try CoverageScores(repos, scope, domain: domain, now: now)
+                let rules = try repos.scores.techniqueRules(scope, domain: domain, now: now)
+                builder = .rules(scores, rules: rules, title: title.replacingOccurrences(of: "coverage", with: "rule coverage"))
             case .actor:
                 guard let actorID = filters.actor else { throw AegisError.invalidArgument("filters.actor", "required for an actor layer") }
                 let id = try AttackID.actor(actorID, field: "filters.actor")

@@ -88,12 +88,16 @@ extension ReportService {
         switch report {
         case .coverage:
             let r = try coverage(domain: o.domain)
-            var lines = [["tactic_id", "tactic", "technique_id", "technique", "status", "score", "tests", "validated", "prevented", "detected", "logged", "missed"]]
+            var lines = [[
+                "tactic_id", "tactic", "technique_id", "technique", "status", "score", "tests", "validated", "prevented",
+                "detected", "logged", "missed", "rules", "rules_disabled",
+            ]]
             for t in r.tactics {
                 for x in t.techniques {
                     lines.append([
                         t.id, t.name, x.id, x.name, x.status.rawValue, String(x.score), String(x.tests), String(x.validated),
-                        String(x.prevented), String(x.detected), String(x.logged), String(x.missed),
+                        String(x.prevented), String(x.detected), String(x.logged), String(x.missed), String(x.rules),
+                        String(x.rulesDisabled),
                     ])
                 }
             }

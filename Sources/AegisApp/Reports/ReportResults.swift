@@ -2,7 +2,7 @@ import AegisDomain
 import Foundation
 
 /// `report.coverage`: per tactic (matrix order) and technique: tests,
-/// outcomes, status and score.
+/// outcomes, detection rules, status and score.
 public struct CoverageReport: Sendable, Encodable {
     public struct TechniqueLine: Sendable, Encodable {
         public var id: String
@@ -18,10 +18,16 @@ public struct CoverageReport: Sendable, Encodable {
         public var detected: Int
         public var logged: Int
         public var missed: Int
+        /// Detection rules mapped to it that fire (enabled or clipped), every
+        /// format: what the score's `rules` component counts.
+        public var rules: Int
+        /// Detection rules mapped to it that are disabled.
+        public var rulesDisabled: Int
 
         enum CodingKeys: String, CodingKey {
-            case id, name, status, score, tests, validated, prevented, detected, logged, missed
+            case id, name, status, score, tests, validated, prevented, detected, logged, missed, rules
             case isSubtechnique = "is_subtechnique"
+            case rulesDisabled = "rules_disabled"
         }
     }
 

@@ -19,13 +19,15 @@ public struct ReportService {
         return try context.session.read { repos in
             let scores = try CoverageScores(repos, .all, domain: domain, now: now)
             let tests = try repos.reports.liveTestCounts()
+            let rules = try repos.scores.ruleCounts(.all, domain: domain, now: now)
             var byTactic: [String: [CoverageReport.TechniqueLine]] = [:]
             for item in scores.scored {
                 let e = item.evidence
                 let line = CoverageReport.TechniqueLine(
                     id: item.entry.id, name: item.entry.name, isSubtechnique: item.entry.id.contains("."),
                     status: item.entry.status, score: item.entry.score, tests: tests[item.entry.id] ?? 0,
-                    validated: e.procedures, prevented: e.prevented, detected: e.detected, logged: e.logged, missed: e.missed)
+                    validated: e.procedures, prevented: e.prevented, detected: e.detected, logged: e.logged, missed: e.missed,
+                    rules: e.firingRules, rulesDisabled: rules[item.entry.id]?.disabled ?? 0)
                 for tactic in item.tactics { byTactic[tactic, default: []].append(line) }
             }
             let tactics = scores.tacticScores(try repos.catalog.tactics(domain: domain)).map { t in

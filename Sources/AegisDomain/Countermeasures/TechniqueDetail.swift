@@ -4,15 +4,18 @@ public struct TechniqueDetail: Sendable, Equatable, Encodable {
     /// Linked to the technique itself (D3FEND's links already carry a
     /// sub-technique's parent, and a parent's sub-techniques).
     public var countermeasures: [CountermeasureRef]
+    /// The detection rules mapped to the technique, by format and state in force.
+    public var rules: TechniqueRuleCounts
 
-    public init(technique: Technique, countermeasures: [CountermeasureRef]) {
+    public init(technique: Technique, countermeasures: [CountermeasureRef], rules: TechniqueRuleCounts = TechniqueRuleCounts()) {
         self.technique = technique
         self.countermeasures = countermeasures
+        self.rules = rules
     }
 
     /// The technique's fields, then `countermeasures`: a map from D3FEND
     /// tactic to `[{id, name}]` sorted by id, tactics in D3FEND's matrix
-    /// order, only those with a countermeasure.
+    /// order, only those with a countermeasure; then `rules`.
     public func encode(to encoder: any Encoder) throws {
         try technique.encode(to: encoder)
         var c = encoder.container(keyedBy: NameKey.self)
@@ -21,6 +24,7 @@ public struct TechniqueDetail: Sendable, Equatable, Encodable {
             var list = groups.nestedUnkeyedContainer(forKey: NameKey(tactic.rawValue))
             for ref in refs { try list.encode(Named(id: ref.id, name: ref.name)) }
         }
+        try c.encode(rules, forKey: NameKey("rules"))
     }
 
     /// `refs` by tactic in matrix order, each sorted by id.

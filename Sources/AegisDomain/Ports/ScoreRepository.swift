@@ -24,6 +24,17 @@ public protocol ScoreRepository {
     /// deprecated), ordered by id, with what their scores are computed from
     /// as of `now`. One aggregation over the maintained coverage rows.
     func scoreRows(_ scope: ScoreScope, domain: String, now: Date) throws -> [ScoreRow]
+
+    /// The detection rules of the techniques of `scope` in `domain`,
+    /// counted by format and by the state in force at `now`, by technique
+    /// id (techniques without a rule are absent). One aggregation.
+    func ruleCounts(_ scope: ScoreScope, domain: String, now: Date) throws -> [String: TechniqueRuleCounts]
+    /// One technique's detection rules counted, whatever its domain.
+    func ruleCounts(techniqueID: String, now: Date) throws -> TechniqueRuleCounts
+    /// The detection rules mapped to the techniques of `scope` in
+    /// `domain`, with the state in force at `now`, by technique id then
+    /// rule name.
+    func techniqueRules(_ scope: ScoreScope, domain: String, now: Date) throws -> [TechniqueRule]
 }
 
 /// Which techniques a score covers.

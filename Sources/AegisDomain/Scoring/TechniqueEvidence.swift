@@ -1,8 +1,8 @@
 import Foundation
 
 /// What a technique's score is computed from: its procedures' latest
-/// validated outcomes, how fresh they are, its enabled detection rules and
-/// its visibility. Each procedure counts once, by its latest validated test.
+/// validated outcomes, how fresh they are, its detection rules that fire
+/// and its visibility. Each procedure counts once, by its latest validated test.
 public struct TechniqueEvidence: Sendable, Equatable {
     public var techniqueID: String
     /// Procedures with a validated outcome.
@@ -13,14 +13,16 @@ public struct TechniqueEvidence: Sendable, Equatable {
     public var missed: Int
     /// The sum over those procedures of each one's freshness (0-1).
     public var freshness: Double
-    public var enabledRules: Int
+    /// Detection rules mapped to the technique that fire (enabled or
+    /// clipped), every format.
+    public var firingRules: Int
     /// 0-4, nil when nobody set or derived it.
     public var visibility: Int?
     public var visibilitySource: VisibilitySource?
 
     public init(
         techniqueID: String, procedures: Int = 0, prevented: Int = 0, detected: Int = 0, logged: Int = 0, missed: Int = 0,
-        freshness: Double = 0, enabledRules: Int = 0, visibility: Int? = nil, visibilitySource: VisibilitySource? = nil
+        freshness: Double = 0, firingRules: Int = 0, visibility: Int? = nil, visibilitySource: VisibilitySource? = nil
     ) {
         self.techniqueID = techniqueID
         self.procedures = procedures
@@ -29,7 +31,7 @@ public struct TechniqueEvidence: Sendable, Equatable {
         self.logged = logged
         self.missed = missed
         self.freshness = freshness
-        self.enabledRules = enabledRules
+        self.firingRules = firingRules
         self.visibility = visibility
         self.visibilitySource = visibilitySource
     }

@@ -3,7 +3,8 @@
 ///
 /// - prevention: prevented procedures / validated procedures;
 /// - detection: (prevented + detected + ½ logged) / validated procedures;
-/// - rules: enabled detection rules mapped to the technique / 2, at most 1;
+/// - rules: detection rules mapped to the technique that fire (enabled or
+///   clipped, every format) / 2, at most 1;
 /// - visibility: level / 4;
 /// - freshness: mean freshness of the validated procedures.
 ///
@@ -16,7 +17,7 @@ public enum TechniqueScoring {
         let n = Double(e.procedures)
         func share(_ count: Double) -> Double { n > 0 ? min(1, count / n) : 0 }
         let detected = Double(e.prevented + e.detected) + Double(e.logged) / 2
-        let rules = min(1, Double(e.enabledRules) / Double(rulesForFullCredit))
+        let rules = min(1, Double(e.firingRules) / Double(rulesForFullCredit))
         let visibility = Double(min(4, max(0, e.visibility ?? 0))) / 4
         let validated = "of \(e.procedures) validated procedure\(e.procedures == 1 ? "" : "s")"
         let visibilityText: String = {
@@ -32,7 +33,7 @@ public enum TechniqueScoring {
                 explanation: "\(e.prevented) prevented, \(e.detected) detected, \(e.logged) logged (half) \(validated)"),
             .init(
                 name: "rules", weight: weights.rules, value: rules,
-                explanation: "\(e.enabledRules) enabled detection rule\(e.enabledRules == 1 ? "" : "s") (\(rulesForFullCredit) for full credit)"),
+                explanation: "\(e.firingRules) detection rule\(e.firingRules == 1 ? "" : "s") enabled or clipped (\(rulesForFullCredit) for full credit)"),
             .init(name: "visibility", weight: weights.visibility, value: visibility, explanation: visibilityText),
             .init(
                 name: "freshness", weight: weights.freshness, value: share(e.freshness),

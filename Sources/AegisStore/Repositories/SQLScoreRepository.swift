@@ -2,8 +2,8 @@ import AegisDomain
 import Foundation
 
 /// Scoring's settings and inputs in SQL. The inputs come from the coverage
-/// rows the workflow maintains (`procedure_coverage`, `technique_status`),
-/// aggregated in one query: never by loading tests.
+/// rows the workflow maintains (`procedure_coverage`, `technique_status`)
+/// and the rules' technique rows, aggregated: never by loading tests.
 struct SQLScoreRepository<DB: SQLDatabase>: ScoreRepository {
     let db: DB
 
@@ -107,36 +107,16 @@ struct SQLScoreRepository<DB: SQLDatabase>: ScoreRepository {
     }
 
     func scoreRows(_ scope: ScoreScope, domain: String, now: Date) throws -> [ScoreRow] {
-        // Techniques of the scope, as a condition on a technique id column.
-        let (condition, scopeValues): (String, [SQLValue]) = {
-            switch scope {
-            case .all:
-                return ("{id} IN (SELECT technique_id FROM technique_tactics WHERE domain = ?)", [.text(domain)])
-            case .technique(let id):
-                return (
-                    "{id} = ? AND {id} IN (SELECT technique_id FROM technique_tactics WHERE domain = ?)",
-                    [.text(id), .text(domain)]
-                )
-            case .tactic(let shortname):
-                return (
-                    "{id} IN (SELECT technique_id FROM technique_tactics WHERE domain = ? AND shortname = ?)",
-                    [.text(domain), .text(shortname)]
-                )
-            case .actor(let id):
-                return (
-                    "{id} IN (SELECT technique_id FROM actor_techniques WHERE actor_id = ? AND domain = ?)",
-                    [.text(id), .text(domain)]
-                )
-            }
-        }()
+        let (condition, scopeValues) = Self.scopeCondition(scope, domain: domain)
         func on(_ column: String) -> String { condition.replacingOccurrences(of: "{id}", with: column) }
         // The aggregates need no filter for the whole domain: the technique
         // query below picks the domain's techniques.
         let (aggregateCondition, aggregateValues) = scope == .all ? ("1 = 1", []) : (on("technique_id"), scopeValues)
-        // Maintained aggregates only, read by four simple queries (faster
+        // Maintained aggregates only, read by five simple queries (faster
         // than joining grouped subqueries): outcome counts per technique,
-        // freshness per technique and period (a dozen rows each), tactics,
-        // and the techniques with their status and visibility.
+        // freshness per technique and period (a dozen rows each), rules that
+        // fire per technique, tactics, and the techniques with their status
+        // and visibility.
         var outcomes: [String: [String: Int]] = [:]
         for (id, outcome, count) in try db.prepare(
             "SELECT technique_id, outcome, procedures FROM technique_outcome_counts WHERE procedures > 0 AND \(aggregateCondition)"
@@ -152,6 +132,15 @@ struct SQLScoreRepository<DB: SQLDatabase>: ScoreRepository {
             """
         ).bind(freshness.values + [.int(freshness.firstPeriod)] + aggregateValues).rows({ ($0.text(0), $0.double(1)) }) {
             fresh[id] = value
+        }
+        var rules: [String: Int] = [:]
+        for (id, count) in try db.prepare(
+            """
+            SELECT rt.technique_id, count(*) FROM rule_techniques rt JOIN rules r ON r.id = rt.rule_id
+            WHERE \(Self.ruleFires) AND \(scope == .all ? "1 = 1" : on("rt.technique_id")) GROUP BY rt.technique_id
+            """
+        ).bind([.int(StoreTime.micros(now))] + aggregateValues).rows({ ($0.text(0), Int($0.int(1))) }) {
+            rules[id] = count
         }
         let tactics = try tacticsByTechnique(scope, domain: domain)
         let derived = try derivedVisibility(domain: domain)
@@ -171,13 +160,37 @@ struct SQLScoreRepository<DB: SQLDatabase>: ScoreRepository {
             let logged = counts["logged"] ?? 0, missed = counts["missed"] ?? 0
             let evidence = TechniqueEvidence(
                 techniqueID: id, procedures: prevented + detected + logged + missed, prevented: prevented,
-                detected: detected, logged: logged, missed: missed, freshness: fresh[id] ?? 0,
+                detected: detected, logged: logged, missed: missed, freshness: fresh[id] ?? 0, firingRules: rules[id] ?? 0,
                 // Set by hand wins over derived.
                 visibility: row.optionalInt(4).map { Int($0) } ?? derived[id],
                 visibilitySource: !row.isNull(4) ? .manual : derived[id] != nil ? .derived : nil)
             return ScoreRow(
                 techniqueID: id, name: row.text(1), isSubtechnique: row.bool(2), tactics: tactics[id] ?? [],
                 status: row.optionalText(3).flatMap(TechniqueStatus.init(rawValue:)) ?? .untested, evidence: evidence)
+        }
+    }
+
+    /// The techniques of `scope` in `domain`, as a condition on a technique
+    /// id column (written `{id}`), with its values.
+    static func scopeCondition(_ scope: ScoreScope, domain: String) -> (String, [SQLValue]) {
+        switch scope {
+        case .all:
+            return ("{id} IN (SELECT technique_id FROM technique_tactics WHERE domain = ?)", [.text(domain)])
+        case .technique(let id):
+            return (
+                "{id} = ? AND {id} IN (SELECT technique_id FROM technique_tactics WHERE domain = ?)",
+                [.text(id), .text(domain)]
+            )
+        case .tactic(let shortname):
+            return (
+                "{id} IN (SELECT technique_id FROM technique_tactics WHERE domain = ? AND shortname = ?)",
+                [.text(domain), .text(shortname)]
+            )
+        case .actor(let id):
+            return (
+                "{id} IN (SELECT technique_id FROM actor_techniques WHERE actor_id = ? AND domain = ?)",
+                [.text(id), .text(domain)]
+            )
         }
     }
 

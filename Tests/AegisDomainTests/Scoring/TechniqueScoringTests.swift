@@ -16,7 +16,7 @@ import Testing
 
     @Test func everythingEarnedScoresOneHundred() {
         let e = TechniqueEvidence(
-            techniqueID: "T1059", procedures: 2, prevented: 2, freshness: 2, enabledRules: 5, visibility: 4,
+            techniqueID: "T1059", procedures: 2, prevented: 2, freshness: 2, firingRules: 5, visibility: 4,
             visibilitySource: .manual)
         #expect(TechniqueScoring.score(e, weights: .defaults).score == 100)
     }
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func rulesAndVisibilityCountWithoutTests() {
-        let e = TechniqueEvidence(techniqueID: "T1059", enabledRules: 1, visibility: 2, visibilitySource: .manual)
+        let e = TechniqueEvidence(techniqueID: "T1059", firingRules: 1, visibility: 2, visibilitySource: .manual)
         let b = TechniqueScoring.score(e, weights: .defaults)
         #expect(points(b)["rules"] == 5)
         #expect(points(b)["visibility"] == 10)

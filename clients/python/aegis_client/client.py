@@ -315,9 +315,10 @@ class Client:
     # Navigator layers
 
     def export_layer(self, kind: str, *, name: str | None = None, **filters: Any) -> Layer:
-        """A Navigator layer (``layer.export``): ``coverage``, ``actor``, ``detection`` or ``snapshot_diff``.
+        """A Navigator layer (``layer.export``).
 
-        ``filters``: ``domain``, ``tactic``, ``actor``, ``from_`` (wire name
+        ``kind``: ``coverage``, ``actor``, ``detection``, ``snapshot_diff`` or
+        ``rules``. ``filters``: ``domain``, ``tactic``, ``actor``, ``from_`` (wire name
         ``from``), ``to``, ``platforms``. Returns the layer parsed, with the
         file as sent in ``.text``.
         """

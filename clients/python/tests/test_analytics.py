@@ -84,6 +84,11 @@ def test_layers_out_and_back_in(client: Client, catalog: ImportOutcome, tmp_path
     diff = client.export_layer("snapshot_diff", from_=snap["id"])
     assert diff.result["kind"] == "snapshot_diff" and diff["domain"] == "ics-attack"
 
+    rules = client.export_layer("rules", domain="ics-attack")
+    assert rules.result["kind"] == "rules" and rules["gradient"]["maxValue"] == 3
+    assert {m["name"] for m in rules["metadata"]} >= {"rules", "sigma", "elastic", "native", "disabled"}
+    assert all(isinstance(t["score"], (int, float)) for t in rules["techniques"])
+
     with pytest.raises(InvalidArgument):
         client.import_layer("this is not JSON", domain="ics-attack")
     with pytest.raises(InvalidArgument):
@@ -108,6 +113,7 @@ def test_reports_and_metrics(team: Team, tmp_path: Path) -> None:  # noqa: F811
     assert coverage["domain"] == "ics-attack"
     lines = [t for tactic in coverage["tactics"] for t in tactic["techniques"] if t["id"] == TESTED]
     assert lines and lines[0]["tests"] >= 2 and lines[0]["validated"] >= 1
+    assert isinstance(lines[0]["rules"], int) and isinstance(lines[0]["rules_disabled"], int)
 
     results = viewer.report_test_results(group_by="state", domain="ics-attack")
     assert results["group_by"] == "state"

@@ -56,6 +56,9 @@ def test_technique_get(client: Client) -> None:
     assert t.get("revoked_by") is None
     assert t["url"] == "https://attack.mitre.org/techniques/T1059/001"
     assert t["domains"] == ["enterprise-attack"]
+    assert set(t["rules"]) == {"total", "by_format", "by_state"}
+    assert set(t["rules"]["by_format"]) == {"sigma", "elastic", "native"}
+    assert set(t["rules"]["by_state"]) == {"enabled", "disabled", "clipped"}
 
 
 def test_parent_technique_lists_subtechniques(client: Client) -> None:
