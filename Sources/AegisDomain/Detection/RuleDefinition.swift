@@ -3,6 +3,17 @@ import Foundation
 /// What a rule's text says, as the rule parser reads it: everything a rule
 /// is before the store gives it a revision, a version and a state.
 public struct RuleDefinition: Sendable, Equatable {
+    /// What a rule document is: a detection of its own, or a Sigma meta-rule
+    /// working on other rules.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// Matches events by itself (Sigma rule, native rule, Elastic rule).
+        case detection
+        /// A Sigma correlation over other rules' matches (`correlation:`).
+        case correlation
+        /// A Sigma filter adding a condition to other rules (`filter:`).
+        case filter
+    }
+
     /// The rule's own id: Sigma `id`, Elastic `rule_id`, native `rule_id`.
     public var id: String
     public var format: RuleFormat
@@ -29,12 +40,18 @@ public struct RuleDefinition: Sendable, Equatable {
     public var logsource: [String: String]
     /// The rule's text exactly as given (one YAML document or TOML file).
     public var sourceText: String
+    public var kind: Kind
+    /// For a correlation or a filter: the rules it works on, by id or Sigma `name`.
+    public var referencedRules: [String]
+    /// Sigma's optional `name` attribute, by which correlations may refer to the rule.
+    public var referenceName: String?
 
     public init(
         id: String, format: RuleFormat, name: String, description: String = "",
         techniqueIDs: [String] = [], tacticIDs: [String] = [], level: String? = nil,
         evaluable: Bool, ruleVersion: String? = nil, status: String? = nil,
-        logsource: [String: String] = [:], sourceText: String
+        logsource: [String: String] = [:], sourceText: String, kind: Kind = .detection,
+        referencedRules: [String] = [], referenceName: String? = nil
     ) {
         self.id = id
         self.format = format
@@ -48,5 +65,8 @@ public struct RuleDefinition: Sendable, Equatable {
         self.status = status
         self.logsource = logsource
         self.sourceText = sourceText
+        self.kind = kind
+        self.referencedRules = referencedRules
+        self.referenceName = referenceName
     }
 }
