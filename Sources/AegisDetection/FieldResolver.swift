@@ -1,4 +1,5 @@
 import AegisDomain
+import Synchronization
 
 /// How a rule's field name finds an event value (docs/DETECTION.md): the
 /// name itself; without an `Event.EventData.`/`Event.System.` prefix; an
@@ -84,26 +85,58 @@ final class ResolvedField {
 
 }
 
+/// Field names numbered process-wide when rules compile, so an evaluation
+/// caches resolved fields in an array instead of hashing names per test.
+enum FieldSlots {
+    private static let table = Mutex<[String: Int]>([:])
+
+    static func slot(_ name: String) -> Int {
+        table.withLock { table in
+            if let slot = table[name] { return slot }
+            let slot = table.count
+            table[name] = slot
+            return slot
+        }
+    }
+}
+
 /// One evaluation's state: the event, fields resolved so far, the regex
 /// scratch (made on first use) and what happened (regex limit hits).
 final class EvaluationContext {
     let event: TelemetryEvent
     let limits: EngineLimits
     private var cache: [String: ResolvedField] = [:]
+    private var slots: [ResolvedField?] = []
     private var loweredNames: [String: String]?
     private var scratch: RegexScratch?
     private var everyText: [ResolvedField]?
     var regexLimitHits = 0
 
-    init(event: TelemetryEvent, limits: EngineLimits) {
+    private let pool: RegexScratchPool?
+
+    init(event: TelemetryEvent, limits: EngineLimits, pool: RegexScratchPool? = nil) {
         self.event = event
         self.limits = limits
+        self.pool = pool
+    }
+
+    deinit {
+        if let scratch, let pool { pool.give(scratch) }
     }
 
     func field(_ name: String) -> ResolvedField {
         if let hit = cache[name] { return hit }
         let resolved = ResolvedField(FieldResolver.lookup(name, in: event, lowered: loweredFieldNames))
         cache[name] = resolved
+        return resolved
+    }
+
+    /// The field numbered `slot` (see `FieldSlots`), named `name`.
+    func field(_ name: String, slot: Int) -> ResolvedField {
+        if slot < slots.count, let hit = slots[slot] { return hit }
+        let resolved = field(name)
+        if slot >= slots.count { slots.append(contentsOf: repeatElement(nil, count: slot + 1 - slots.count)) }
+        slots[slot] = resolved
         return resolved
     }
 
@@ -125,7 +158,7 @@ final class EvaluationContext {
 
     var regexScratch: RegexScratch {
         if let scratch { return scratch }
-        let made = RegexScratch(limits: limits)
+        let made = pool?.take() ?? RegexScratch(limits: limits)
         scratch = made
         return made
     }

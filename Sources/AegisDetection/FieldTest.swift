@@ -61,7 +61,7 @@ extension StringPattern {
 
 /// One `field|modifiers: values` entry of a selection, compiled. A keyword
 /// (no field) tests every field of the event.
-struct FieldTest: Sendable {
+final class FieldTest: Sendable {
     enum Kind: Sendable {
         /// Each rule value, as its alternatives (windash, base64offset variants).
         case values([[ValueTest]])
@@ -77,6 +77,21 @@ struct FieldTest: Sendable {
     let all: Bool
     /// `neq`: the field must match none of the values.
     let negated: Bool
+
+    /// The field's number in `FieldSlots`.
+    let slot: Int
+    /// The same test laid out flat, when it is only literals.
+    let literals: LiteralTests?
+
+    init(field: String?, key: String, kind: Kind, all: Bool, negated: Bool) {
+        self.field = field
+        self.slot = field.map(FieldSlots.slot) ?? -1
+        if case .values(let values) = kind, field != nil { literals = LiteralTests(values) } else { literals = nil }
+        self.key = key
+        self.kind = kind
+        self.all = all
+        self.negated = negated
+    }
 
     var cost: Int {
         switch kind {
@@ -97,7 +112,11 @@ struct FieldTest: Sendable {
                 : values.contains { alternatives in fields.contains { Self.any(alternatives, $0, context) } }
             return negated ? !result : result
         }
-        let resolved = context.field(field)
+        let resolved = context.field(field, slot: slot)
+        if let literals {
+            let result = literals.matches(literals.cased ? resolved.raw : resolved.lowered, all: all)
+            return negated ? !result : result
+        }
         switch kind {
         case .exists(let wanted):
             return resolved.present == wanted

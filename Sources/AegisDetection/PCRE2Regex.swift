@@ -1,4 +1,5 @@
 import CPCRE2
+import Synchronization
 
 /// A pattern compiled by PCRE2 (JIT-compiled when the platform allows, else
 /// run by the interpreter). The compiled code is read-only and shared by
@@ -77,15 +78,17 @@ final class PCRE2Regex: @unchecked Sendable {
 /// What one evaluation needs to run regexes: match data and a match context
 /// carrying the limits, with its own JIT stack. Not shared between threads;
 /// made lazily, on the first regex an event meets.
-final class RegexScratch {
+final class RegexScratch: @unchecked Sendable {
     let matchData: OpaquePointer?
     let context: OpaquePointer?
     private let jitStack: OpaquePointer?
+    let limits: EngineLimits
 
     init(limits: EngineLimits) {
         matchData = aegis_pcre2_match_data_create()
         context = aegis_pcre2_match_context_create(limits.regexMatchLimit, limits.regexDepthLimit)
         jitStack = aegis_pcre2_jit_stack_create(32 * 1024, max(32 * 1024, limits.regexJITStackBytes))
+        self.limits = limits
         if let context, let jitStack { aegis_pcre2_jit_stack_assign(context, jitStack) }
     }
 
@@ -93,5 +96,21 @@ final class RegexScratch {
         if let matchData { aegis_pcre2_match_data_free(matchData) }
         if let context { aegis_pcre2_match_context_free(context) }
         if let jitStack { aegis_pcre2_jit_stack_free(jitStack) }
+    }
+}
+
+/// Scratches kept for reuse, so an event meeting a regex does not allocate
+/// match data, a context and a JIT stack each time. A scratch is used by
+/// one evaluation at a time: taken from the pool, given back after.
+final class RegexScratchPool: Sendable {
+    private let free = Mutex<[RegexScratch]>([])
+    let limits: EngineLimits
+
+    init(limits: EngineLimits) { self.limits = limits }
+
+    func take() -> RegexScratch { free.withLock { $0.popLast() } ?? RegexScratch(limits: limits) }
+
+    func give(_ scratch: RegexScratch) {
+        free.withLock { if $0.count < 64 { $0.append(scratch) } }
     }
 }

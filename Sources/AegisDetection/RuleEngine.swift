@@ -15,9 +15,11 @@ public final class RuleEngine: Sendable {
 
     public let limits: EngineLimits
     private let state: Mutex<State>
+    private let scratches: RegexScratchPool
 
     public init(rules: RuleSet, limits: EngineLimits = .default) {
         self.limits = limits
+        self.scratches = RegexScratchPool(limits: limits)
         self.state = Mutex(State(rules: rules))
     }
 
@@ -41,7 +43,7 @@ public final class RuleEngine: Sendable {
     /// event's time in correlation windows when it has none.
     public func evaluate(_ event: TelemetryEvent, now: Date) -> [RuleMatch] {
         let rules = self.rules
-        let context = EvaluationContext(event: event, limits: limits)
+        let context = EvaluationContext(event: event, limits: limits, pool: scratches)
         var matches: [RuleMatch] = []
         var baseHits: [Int] = []
         let candidates = rules.candidates(for: event)

@@ -108,7 +108,9 @@ enum RuleYAML {
     static func load(_ text: String) throws(Failure) -> YAMLValue {
         guard text.utf8.count <= maxBytes else { throw Failure(reason: "larger than \(maxBytes) bytes") }
         let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch { throw Failure(reason: "not valid YAML: \(describe(error))") }
+        // The basic resolver: scalars are typed here (`resolve`), not by
+        // Yams' regular expressions, which cost more than the rest of the parse.
+        do { node = try Yams.compose(yaml: text, .basic) } catch { throw Failure(reason: "not valid YAML: \(describe(error))") }
         guard let node else { throw Failure(reason: "empty YAML document") }
         var budget = maxNodes
         return try convert(node, depth: 0, budget: &budget)

@@ -119,6 +119,7 @@ struct CompiledDetection: Sendable {
         guard !map.entries.isEmpty else { throw .invalid("identifier \(name) is an empty mapping") }
         var tests: [FieldTest] = []
         for (key, value) in map.entries {
+            if key == "<<" { throw .unsupported("YAML merge keys (<<) in identifier \(name)") }
             do { tests.append(try SigmaModifiers.compile(key: key, value: value)) } catch { throw error.prefixed("identifier \(name)") }
         }
         // Cheapest first: a failed equality spares the substring searches.

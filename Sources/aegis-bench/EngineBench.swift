@@ -70,19 +70,29 @@ enum EngineBench {
         // Timed passes over the mixed list, one thread.
         var samples: [UInt64] = []
         samples.reserveCapacity(events.count * 64)
+        var slowest: [UInt64] = Array(repeating: 0, count: events.count)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
         let runStart = DispatchTime.now().uptimeNanoseconds
         var evaluated = 0
         let now = Date()
         repeat {
-            for event in events {
+            for (i, event) in events.enumerated() {
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 _ = engine.evaluate(event, now: now)
-                samples.append(DispatchTime.now().uptimeNanoseconds - t0)
+                let spent = DispatchTime.now().uptimeNanoseconds - t0
+                samples.append(spent)
+                slowest[i] = max(slowest[i], spent)
             }
             evaluated += events.count
         } while DispatchTime.now().uptimeNanoseconds < deadline
         let runNS = Double(DispatchTime.now().uptimeNanoseconds - runStart)
+        if ProcessInfo.processInfo.environment["AEGIS_BENCH_SLOWEST"] != nil {
+            for (i, ns) in slowest.enumerated().sorted(by: { $0.1 > $1.1 }).prefix(10) {
+                let e = events[i]
+                print(String(format: "slow: %.0f µs event %d %@ %@", Double(ns) / 1000, i, e.logSource.categories.joined(separator: ","),
+                    String(describing: e.fields["Image"] ?? e.fields["CommandLine"] ?? .null).prefix(120) as CVarArg))
+            }
+        }
         samples.sort()
         func percentile(_ p: Double) -> Double { Double(samples[min(samples.count - 1, Int(Double(samples.count) * p))]) / 1000 }
 
