@@ -42,7 +42,8 @@ let package = Package(
         // Use cases; talks to ports only. Template import also reads Yams's
         // bundled libyaml (`CYaml`, not a product of its own) to measure a
         // YAML file's events before Yams builds anything from it.
-        .target(name: "AegisApp", dependencies: ["AegisDomain", .product(name: "Yams", package: "Yams")]),
+        // The rules directory's sync reads its files with AegisDetection's parser.
+        .target(name: "AegisApp", dependencies: ["AegisDomain", "AegisDetection", .product(name: "Yams", package: "Yams")]),
         // SQL behind the ports: SQLite (embedded) and PostgreSQL (libpq).
         .target(name: "AegisStore", dependencies: [
             "AegisDomain", "AegisRuntime", "CSQLite", "CLibPQ", "CSodium", .product(name: "Logging", package: "swift-log"),

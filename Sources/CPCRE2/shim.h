@@ -1,15 +1,20 @@
 // PCRE2 for 8-bit code units. Its API names are macros (pcre2_compile ->
 // pcre2_compile_8) that Swift does not import, so the few calls AegisDetection
 // makes are re-exported here as plain inline functions.
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
+//
+// No _GNU_SOURCE here: it changes how the system headers define shared types
+// (fd_set's fds_bits), and a module importing this one next to another C
+// module (Yams's CYaml, Dispatch) would then see two definitions of them.
+#include <stddef.h>
 #include <string.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-// Substring search for the engine's literal tests (glibc declares memmem
-// only with _GNU_SOURCE, which Swift's Glibc module does not set).
+// Substring search for the engine's literal tests. glibc declares memmem
+// only with _GNU_SOURCE, which Swift's Glibc module does not set: declared
+// here as glibc defines it.
+extern void *memmem(const void *haystack, size_t haystacklen, const void *needle, size_t needlelen);
+
 static inline const void *aegis_memmem(const void *haystack, size_t haystack_length, const void *needle,
                                        size_t needle_length) {
     return memmem(haystack, haystack_length, needle, needle_length);

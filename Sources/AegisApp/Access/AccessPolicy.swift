@@ -131,6 +131,7 @@ public enum AccessPolicy {
             "rule.list": .authenticated,
             "rule.delete": .roles([.blueLead]),
             "rule.set_state": .roles([.blueLead]),
+            "rule.sources": .authenticated,
         ]
         for method in ["catalog.import", "catalog.import_begin", "catalog.import_append", "catalog.import_commit", "catalog.import_abort"] {
             rules[method] = admin

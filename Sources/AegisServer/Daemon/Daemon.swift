@@ -151,6 +151,10 @@ public final class Daemon: @unchecked Sendable {
         self.publisher = publisher
         eventsEndpoint = publisher.boundEndpoint
 
+        // The rules directory, synced by the leader (docs/DETECTION.md).
+        let rulesWatcher = try settings.rulesDirectory.map {
+            RuleDirectoryWatcher(directory: $0, env: env, session: try store.openSession(), logger: logger)
+        }
         let figures = ServerFigures()
         let server = RPCServer(
             settings: RPCSettings(
@@ -160,7 +164,7 @@ public final class Daemon: @unchecked Sendable {
             context: context,
             handler: RequestHandler(
                 env: env, methods: methods, logger: logger, principals: principals, results: readCache, figures: figures,
-                plugins: supervisor),
+                plugins: supervisor, rulesDirectory: rulesWatcher?.status ?? RuleDirectoryStatus(directory: nil)),
             store: store,
             logger: logger)
         figures.attach { [weak server] in server?.statistics ?? TransportStatistics() }
@@ -168,6 +172,7 @@ public final class Daemon: @unchecked Sendable {
         self.server = server
         rpcEndpoint = server.boundEndpoint
         services = ((store as? any StoreServices)?.services ?? []) + [publisher.service] + server.services
+        if let rulesWatcher { services.append(rulesWatcher.service) }
         if let supervisor {
             // Plugins are stopped first, while the RPC front still answers them.
             supervisor.setEndpoints(.init(rpc: Self.connectable(rpcEndpoint), events: Self.connectable(eventsEndpoint)))

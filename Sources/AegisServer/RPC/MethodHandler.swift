@@ -14,6 +14,8 @@ struct RequestScope {
     var figures: ServerFigures
     /// This instance's plugin supervisor (`plugin.*`), if it has plugins.
     var plugins: PluginSupervisor?
+    /// This instance's rules directory (`rule.sources`).
+    var rulesDirectory = RuleDirectoryStatus(directory: nil)
 }
 
 /// One entry of the method table: a name and a body that takes the raw

@@ -29,12 +29,14 @@ struct RequestHandler: Sendable {
     let results: ReadCache
     let figures: ServerFigures
     let plugins: PluginSupervisor?
+    let rulesDirectory: RuleDirectoryStatus
     private let counter = RequestCounter()
     private let scopeDenials = ScopeDenials()
 
     init(
         env: AppEnvironment, methods: MethodTable, logger: Logger, principals: PrincipalCache = PrincipalCache(),
-        results: ReadCache = ReadCache(), figures: ServerFigures = ServerFigures(), plugins: PluginSupervisor? = nil
+        results: ReadCache = ReadCache(), figures: ServerFigures = ServerFigures(), plugins: PluginSupervisor? = nil,
+        rulesDirectory: RuleDirectoryStatus = RuleDirectoryStatus(directory: nil)
     ) {
         self.env = env
         self.methods = methods
@@ -44,6 +46,7 @@ struct RequestHandler: Sendable {
         self.results = results
         self.figures = figures
         self.plugins = plugins
+        self.rulesDirectory = rulesDirectory
     }
 
     // MARK: Front thread: memory only
@@ -147,7 +150,10 @@ struct RequestHandler: Sendable {
                 throw CallFailure(code: .internal, message: "internal error; request id \(requestID)", isInternal: true)
             }
             let context = CallContext(requestID: requestID, principal: principal, peer: peer, session: session)
-            let result = try method.call(envelope.params, RequestScope(env: env, context: context, logger: logger, figures: figures, plugins: plugins))
+            let scope = RequestScope(
+                env: env, context: context, logger: logger, figures: figures, plugins: plugins,
+                rulesDirectory: rulesDirectory)
+            let result = try method.call(envelope.params, scope)
             if method.heavy { returnFreedMemory() }
             let encoded = MessagePack.encode(result)
             let reply = ReplyEnvelope.success(id: envelope.id, encodedResult: encoded)
