@@ -27,6 +27,7 @@ public final class Daemon: @unchecked Sendable {
     private var server: RPCServer?
     private var store: (any StoreProvider)?
     private var supervisor: PluginSupervisor?
+    private var rulesWatcher: RuleDirectoryWatcher?
     private var running = false
     /// In start order.
     public private(set) var services: [ThreadService] = []
@@ -172,7 +173,10 @@ public final class Daemon: @unchecked Sendable {
         self.server = server
         rpcEndpoint = server.boundEndpoint
         services = ((store as? any StoreServices)?.services ?? []) + [publisher.service] + server.services
-        if let rulesWatcher { services.append(rulesWatcher.service) }
+        if let rulesWatcher {
+            services.append(rulesWatcher.service)
+            self.rulesWatcher = rulesWatcher
+        }
         if let supervisor {
             // Plugins are stopped first, while the RPC front still answers them.
             supervisor.setEndpoints(.init(rpc: Self.connectable(rpcEndpoint), events: Self.connectable(eventsEndpoint)))
@@ -233,6 +237,7 @@ public final class Daemon: @unchecked Sendable {
     private func shutdownResources() {
         services = []
         supervisor = nil
+        rulesWatcher = nil
         server = nil
         publisher = nil
         store?.close()
