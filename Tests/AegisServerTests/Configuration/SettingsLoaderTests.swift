@@ -36,6 +36,14 @@ import Testing
         #expect(loaded.daemon.dataDirectory.path.hasSuffix("/var"))
         #expect(loaded.logLevel == "info")
         #expect(loaded.daemon.plugins.isEmpty)
+        #expect(loaded.daemon.rulesDirectory == nil)
+    }
+
+    @Test func theRulesDirectoryComesFromTheFileTheEnvironmentOrTheFlag() throws {
+        #expect(try load("rules_dir = \"/srv/rules\"\n").daemon.rulesDirectory?.path == "/srv/rules")
+        let env = try load("rules_dir = \"/srv/rules\"\n", environment: ["AEGIS_RULES_DIR": "/etc/aegis/rules"])
+        #expect(env.daemon.rulesDirectory?.path == "/etc/aegis/rules")
+        #expect(try load(nil, flags: ["rules_dir": "/opt/rules"]).daemon.rulesDirectory?.path == "/opt/rules")
     }
 
     @Test func flagsWinOverTheEnvironmentWhichWinsOverTheFileWhichWinsOverDefaults() throws {
