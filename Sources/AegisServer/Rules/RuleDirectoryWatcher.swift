@@ -104,9 +104,12 @@ final class RuleDirectoryWatcher: @unchecked Sendable {
         let scan = scanner.scan()
         let readable = scan.resolvedRoot != nil
         if let notifier {
+            let before = notifier.watchProblem
             notifier.watch(scan.folders)
-            if let problem = notifier.watchProblem {
-                logger.warning("rules directory: a folder is not watched", metadata: ["error": .string(problem)])
+            if let problem = notifier.watchProblem, problem != before {
+                logger.warning(
+                    "rules directory: a folder is not watched; it is rescanned every minute",
+                    metadata: ["error": .string(problem)])
             }
         }
         let wasReadable = status.readable
