@@ -181,6 +181,16 @@ import Testing
         #expect(try rule(Self.sevenZipID) != nil)
     }
 
+    @Test func aFileTakesOverAnImportedRuleOfItsID() throws {
+        write("7zip.yml", Self.sevenZip)
+        let imported = RuleDefinition(
+            id: Self.sevenZipID, format: .sigma, name: "Imported 7Zip", evaluable: true, sourceText: Self.sevenZip)
+        #expect(try rules.put([imported], origin: .import, sourceName: "upload.yml", action: "rule.import") == [.imported])
+        #expect(try rule(Self.sevenZipID)?.origin == .import)
+        #expect(try run().synced == ["7zip.yml"])
+        #expect(try rule(Self.sevenZipID)?.origin == .directory && rule(Self.sevenZipID)?.sourceName == "7zip.yml")
+    }
+
     @Test func aDirectoryOutOfSightKeepsItsRulesAndIsReportedOnce() throws {
         write("7zip.yml", Self.sevenZip)
         write("sub/bits.yml", Self.bitsadmin)
