@@ -42,6 +42,7 @@ let package = Package(
         // Use cases; talks to ports only. Template import also reads Yams's
         // bundled libyaml (`CYaml`, not a product of its own) to measure a
         // YAML file's events before Yams builds anything from it.
+        // The rules directory's sync reads its files with AegisDetection's parser.
         .target(name: "AegisApp", dependencies: ["AegisDomain", "AegisDetection", .product(name: "Yams", package: "Yams")]),
         // SQL behind the ports: SQLite (embedded) and PostgreSQL (libpq).
         .target(name: "AegisStore", dependencies: [

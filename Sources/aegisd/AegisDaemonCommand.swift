@@ -18,6 +18,7 @@ struct AegisDaemonCommand: AsyncParsableCommand {
     @Option(name: .customLong("events"), help: .init(SettingsCatalog.help("events_endpoint"))) var events: String?
     @Option(name: .customLong("database"), help: .init(SettingsCatalog.help("database_url"))) var database: String?
     @Option(name: .customLong("attack-data"), help: .init(SettingsCatalog.help("attack_data"))) var attackData: String?
+    @Option(name: .customLong("rules-dir"), help: .init(SettingsCatalog.help("rules_dir"))) var rulesDir: String?
     @Option(name: .customLong("workers"), help: .init(SettingsCatalog.help("workers"))) var workers: String?
     @Option(name: .customLong("max-frame-bytes"), help: .init(SettingsCatalog.help("max_frame_bytes")))
     var maxFrameBytes: String?
@@ -44,7 +45,8 @@ struct AegisDaemonCommand: AsyncParsableCommand {
     private var flags: [String: String] {
         let given: [(String, String?)] = [
             ("config", config), ("data_dir", dataDir), ("rpc_endpoint", rpc), ("events_endpoint", events),
-            ("database_url", database), ("attack_data", attackData), ("workers", workers),
+            ("database_url", database), ("attack_data", attackData), ("rules_dir", rulesDir),
+            ("workers", workers),
             ("max_frame_bytes", maxFrameBytes), ("log_level", logLevel), ("instance_id", instanceID),
             ("max_in_flight", maxInFlight), ("max_unread_bytes", maxUnreadBytes),
             ("max_unread_bytes_total", maxUnreadBytesTotal), ("max_pending_request_bytes", maxPendingRequestBytes),

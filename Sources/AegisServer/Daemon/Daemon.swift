@@ -27,6 +27,10 @@ public final class Daemon: @unchecked Sendable {
     private var server: RPCServer?
     private var store: (any StoreProvider)?
     private var supervisor: PluginSupervisor?
+    private var rulesWatcher: RuleDirectoryWatcher?
+    /// Held here: their services only hold them weakly.
+    private var ruleStates: RuleStateTimer?
+    private var retention: TelemetryRetentionTimer?
     private var running = false
     /// In start order.
     public private(set) var services: [ThreadService] = []
@@ -170,6 +174,10 @@ public final class Daemon: @unchecked Sendable {
         self.publisher = publisher
         eventsEndpoint = publisher.boundEndpoint
 
+        // The rules directory, synced by the leader (docs/DETECTION.md).
+        let rulesWatcher = try settings.rulesDirectory.map {
+            RuleDirectoryWatcher(directory: $0, env: env, session: try store.openSession(), logger: logger)
+        }
         let figures = ServerFigures()
         let server = RPCServer(
             settings: RPCSettings(
@@ -179,7 +187,8 @@ public final class Daemon: @unchecked Sendable {
             context: context,
             handler: RequestHandler(
                 env: env, methods: methods, logger: logger, principals: principals, results: readCache, figures: figures,
-                plugins: supervisor, rules: rules),
+                plugins: supervisor, rules: rules,
+                rulesDirectory: rulesWatcher?.status ?? RuleDirectoryStatus(directory: nil)),
             store: store,
             logger: logger)
         figures.attach { [weak server] in server?.statistics ?? TransportStatistics() }
@@ -188,6 +197,12 @@ public final class Daemon: @unchecked Sendable {
         rpcEndpoint = server.boundEndpoint
         services = ((store as? any StoreServices)?.services ?? []) + [publisher.service, ruleStates.service, retention.service]
             + server.services
+        self.ruleStates = ruleStates
+        self.retention = retention
+        if let rulesWatcher {
+            services.append(rulesWatcher.service)
+            self.rulesWatcher = rulesWatcher
+        }
         if let supervisor {
             // Plugins are stopped first, while the RPC front still answers them.
             supervisor.setEndpoints(.init(rpc: Self.connectable(rpcEndpoint), events: Self.connectable(eventsEndpoint)))
@@ -248,6 +263,9 @@ public final class Daemon: @unchecked Sendable {
     private func shutdownResources() {
         services = []
         supervisor = nil
+        rulesWatcher = nil
+        ruleStates = nil
+        retention = nil
         server = nil
         publisher = nil
         store?.close()

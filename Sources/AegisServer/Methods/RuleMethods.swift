@@ -40,6 +40,11 @@ enum RuleMethods {
             try service(scope).backtest(
                 try p.candidate(), since: p.since, until: p.until, cursor: p.cursor, decode: TelemetryWire.telemetryEvent)
         },
+        .method("rule.sources") { scope in
+            SourcesResult(
+                items: try RuleDirectorySync(env: scope.env, context: scope.context).sources().map(SourcesResult.Item.init),
+                directory: scope.rulesDirectory.directory, watching: scope.rulesDirectory.watching)
+        },
     ]
 
     private static func takeEvents(_ raw: inout MessagePackMap) throws -> [MessagePackValue] {
@@ -128,6 +133,32 @@ enum RuleMethods {
             case id, version, state, reason
             case confidenceMax = "confidence_max"
             case expiresAt = "expires_at"
+        }
+    }
+
+    /// `rule.sources`: the rules directory's files (and unreadable folders)
+    /// as last synced, and whether this instance watches the directory.
+    struct SourcesResult: Encodable, Sendable {
+        var items: [Item]
+        var directory: String?
+        var watching: Bool
+
+        struct Item: Encodable, Sendable {
+            var name: String
+            var status: String
+            var error: String?
+            var ruleIDs: [String]
+            var syncedAt: Date
+            enum CodingKeys: String, CodingKey {
+                case name, status, error
+                case ruleIDs = "rule_ids"
+                case syncedAt = "synced_at"
+            }
+
+            init(_ source: RuleSource) {
+                (name, status, error) = (source.name, source.status.rawValue, source.error)
+                (ruleIDs, syncedAt) = (source.ruleIDs, source.syncedAt)
+            }
         }
     }
 }

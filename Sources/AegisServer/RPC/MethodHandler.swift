@@ -16,6 +16,8 @@ struct RequestScope {
     var plugins: PluginSupervisor?
     /// This instance's rule engine (`telemetry.ingest`).
     var rules: RuleBook
+    /// This instance's rules directory (`rule.sources`).
+    var rulesDirectory = RuleDirectoryStatus(directory: nil)
 }
 
 /// One entry of the method table: a name and a body that takes the raw

@@ -30,13 +30,14 @@ struct RequestHandler: Sendable {
     let figures: ServerFigures
     let plugins: PluginSupervisor?
     let rules: RuleBook
+    let rulesDirectory: RuleDirectoryStatus
     private let counter = RequestCounter()
     private let scopeDenials = ScopeDenials()
 
     init(
         env: AppEnvironment, methods: MethodTable, logger: Logger, principals: PrincipalCache = PrincipalCache(),
         results: ReadCache = ReadCache(), figures: ServerFigures = ServerFigures(), plugins: PluginSupervisor? = nil,
-        rules: RuleBook = RuleBook()
+        rules: RuleBook = RuleBook(), rulesDirectory: RuleDirectoryStatus = RuleDirectoryStatus(directory: nil)
     ) {
         self.env = env
         self.methods = methods
@@ -47,6 +48,7 @@ struct RequestHandler: Sendable {
         self.figures = figures
         self.plugins = plugins
         self.rules = rules
+        self.rulesDirectory = rulesDirectory
     }
 
     // MARK: Front thread: memory only
@@ -150,8 +152,10 @@ struct RequestHandler: Sendable {
                 throw CallFailure(code: .internal, message: "internal error; request id \(requestID)", isInternal: true)
             }
             let context = CallContext(requestID: requestID, principal: principal, peer: peer, session: session)
-            let result = try method.call(envelope.params, RequestScope(
-                    env: env, context: context, logger: logger, figures: figures, plugins: plugins, rules: rules))
+            let scope = RequestScope(
+                env: env, context: context, logger: logger, figures: figures, plugins: plugins, rules: rules,
+                rulesDirectory: rulesDirectory)
+            let result = try method.call(envelope.params, scope)
             if method.heavy { returnFreedMemory() }
             let encoded = MessagePack.encode(result)
             let reply = ReplyEnvelope.success(id: envelope.id, encodedResult: encoded)

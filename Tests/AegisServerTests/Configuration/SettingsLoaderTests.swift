@@ -36,6 +36,14 @@ import Testing
         #expect(loaded.daemon.dataDirectory.path.hasSuffix("/var"))
         #expect(loaded.logLevel == "info")
         #expect(loaded.daemon.plugins.isEmpty)
+        #expect(loaded.daemon.rulesDirectory == nil)
+    }
+
+    @Test func theRulesDirectoryComesFromTheFileTheEnvironmentOrTheFlag() throws {
+        #expect(try load("rules_dir = \"/srv/rules\"\n").daemon.rulesDirectory?.path == "/srv/rules")
+        let env = try load("rules_dir = \"/srv/rules\"\n", environment: ["AEGIS_RULES_DIR": "/etc/aegis/rules"])
+        #expect(env.daemon.rulesDirectory?.path == "/etc/aegis/rules")
+        #expect(try load(nil, flags: ["rules_dir": "/opt/rules"]).daemon.rulesDirectory?.path == "/opt/rules")
     }
 
     @Test func flagsWinOverTheEnvironmentWhichWinsOverTheFileWhichWinsOverDefaults() throws {
@@ -64,7 +72,7 @@ import Testing
     }
 
     @Test func badValuesNameTheirKeyAndLineOrTheirSource() throws {
-        #expect(refusal("# settings\n\nworkerz = 3\n").hasSuffix("aegisd.toml:3: workerz: unknown key (the settings are data_dir, rpc_endpoint, events_endpoint, database_url, attack_data, workers, max_frame_bytes, log_level, instance_id, max_in_flight, max_unread_bytes, max_unread_bytes_total, max_pending_request_bytes, max_uploads, max_uploads_per_principal, telemetry_retention_days, telemetry_max_bytes, and [[plugin]])"))
+        #expect(refusal("# settings\n\nworkerz = 3\n").hasSuffix("aegisd.toml:3: workerz: unknown key (the settings are data_dir, rpc_endpoint, events_endpoint, database_url, attack_data, rules_dir, workers, max_frame_bytes, log_level, instance_id, max_in_flight, max_unread_bytes, max_unread_bytes_total, max_pending_request_bytes, max_uploads, max_uploads_per_principal, telemetry_retention_days, telemetry_max_bytes, and [[plugin]])"))
         #expect(refusal("workers = \"eight\"\n").hasSuffix("aegisd.toml:1: workers: must be a whole number from 1 to 256"))
         #expect(refusal("\nworkers = 0\n").hasSuffix("aegisd.toml:2: workers: must be a whole number from 1 to 256"))
         #expect(refusal("rpc_endpoint = 7700\n").hasSuffix("aegisd.toml:1: rpc_endpoint: must be a string"))
