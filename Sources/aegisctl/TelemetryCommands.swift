@@ -59,6 +59,7 @@ struct TelemetryIngest: ParsableCommand {
             let client = try options.client()
             client.timeout = .seconds(max(options.timeout, 120))
             let progress = IngestProgress(total: events.spans.count, bytes: events.data.count, shown: batches.count > 1)
+            progress.start()
             var eventIDs: [MessagePackValue] = []
             var detectionIDs: [MessagePackValue] = []
             var repeated: Int64 = 0
@@ -122,13 +123,23 @@ struct IngestProgress {
         guard terminal else {
             return FileHandle.standardError.write(Data("ingested \(events) of \(total) events\n".utf8))
         }
-        let fraction = bytes > 0 ? Double(done) / Double(bytes) : 1
+        let fraction = events == total || bytes == 0 ? 1 : Double(done) / Double(bytes)
         let width = 30
         let filled = min(width, Int(fraction * Double(width)))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let percent = Int((fraction * 100).rounded(.down))
         FileHandle.standardError.write(
-            Data("\r\u{1B}[K[\(bar)] \(percent)%  \(events)/\(total) events  \(done >> 20)/\(bytes >> 20) MiB".utf8))
+            Data("\r\u{1B}[K[\(bar)] \(percent)%  \(events)/\(total) events  \(Self.mib(done))/\(Self.mib(bytes)) MiB".utf8))
+    }
+
+    /// Before the first batch: the empty bar, on a terminal only.
+    func start() {
+        if shown && terminal { update(events: 0, bytes: 0) }
+    }
+
+    private static func mib(_ bytes: Int) -> String {
+        let tenths = (bytes * 10 + (1 << 19)) >> 20
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     func end() {
