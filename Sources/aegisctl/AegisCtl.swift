@@ -22,7 +22,8 @@ struct AegisCtl: ParsableCommand {
             MitigationCommand.self, TemplateCommand.self, TestCommand.self, EvidenceCommand.self, Audit.self,
             NotificationsCommand.self, EventsCommand.self, StoreCommand.self, ScoreCommand.self,
             SnapshotCommand.self, LayerCommand.self, ReportCommand.self, MetricsCommand.self, ComplianceCommand.self,
-            UploadCommand.self, PluginCommand.self, CountermeasureCommand.self,
+            UploadCommand.self, PluginCommand.self, CountermeasureCommand.self, RuleCommand.self, TelemetryCommand.self,
+            DetectionCommand.self,
         ])
 }
 

@@ -43,7 +43,7 @@ struct EventsTail: ParsableCommand {
             """,
         aliases: ["watch"])
     @OptionGroup var options: GlobalOptions
-    @Option(name: .long, help: "Topic prefix (event type), e.g. test. (repeat for more; default all).")
+    @Option(name: .long, help: "Topic prefix (event type), e.g. test. or detection. (repeat for more; default all).")
     var topic: [String] = []
     @Option(name: .long, help: "Start after this seq (0: everything kept; default: only new events).")
     var from: Int64?

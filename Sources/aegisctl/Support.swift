@@ -66,7 +66,7 @@ enum ISOTime {
 // MARK: Choices
 
 enum RoleArgument: String, ExpressibleByArgument, CaseIterable {
-    case admin, viewer
+    case admin, viewer, ingest
     case redLead = "red_lead"
     case redOperator = "red_operator"
     case blueLead = "blue_lead"

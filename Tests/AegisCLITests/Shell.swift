@@ -8,11 +8,12 @@ struct Shell {
     let environment: [String: String]
     let configHome: URL
 
-    init(_ daemon: DaemonProcess, config: String) {
+    /// `apiKey`: the key to call with (`AEGIS_API_KEY`); else the session or the admin key.
+    init(_ daemon: DaemonProcess, config: String, apiKey: String? = nil) {
         configHome = daemon.directory.url.appendingPathComponent(config)
-        environment = daemon.clientEnvironment.merging(["XDG_CONFIG_HOME": configHome.path, "HOME": configHome.path]) {
-            $1
-        }
+        var own = ["XDG_CONFIG_HOME": configHome.path, "HOME": configHome.path]
+        if let apiKey { own["AEGIS_API_KEY"] = apiKey }
+        environment = daemon.clientEnvironment.merging(own) { $1 }
     }
 
     func run(_ arguments: [String], input: String? = nil, extra: [String: String] = [:]) throws -> CommandResult {

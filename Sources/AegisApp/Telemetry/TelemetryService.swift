@@ -62,6 +62,10 @@ public struct TelemetryService {
                         evidence: match.evidence))
             }
         }
+        // The same event twice in one batch is one detection (and a repeat).
+        let matched = detections.count
+        var seen = Set<String>()
+        detections = detections.filter { seen.insert($0.id).inserted }
         let stored = try context.session.write { repos -> [Detection] in
             try repos.telemetry.insert(records)
             guard !detections.isEmpty else { return [] }
@@ -77,7 +81,7 @@ public struct TelemetryService {
             return stored
         }
         return IngestResult(
-            eventIDs: records.map(\.id), detectionIDs: stored.map(\.id), repeated: detections.count - stored.count)
+            eventIDs: records.map(\.id), detectionIDs: stored.map(\.id), repeated: matched - stored.count)
     }
 
     /// One stored event.

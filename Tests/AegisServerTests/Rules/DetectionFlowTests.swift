@@ -120,6 +120,14 @@ import Testing
         // The same event again: stored again as telemetry, no second detection.
         let again = try sensor.call("telemetry.ingest", ["events": .array([Self.event(1)]), "source": "ot"])
         #expect(again["detection_ids"] == .array([]) && again["repeated"] == 1)
+        // Twice in one batch: one detection, announced once, and a repeat.
+        let twice = try sensor.call("telemetry.ingest", ["events": .array([Self.event(7), Self.event(7)]), "source": "ot"])
+        let twiceIDs = try #require(twice["detection_ids"]?.arrayValue)
+        #expect(twiceIDs.count == 1 && twice["repeated"] == 1 && twice["event_ids"]?.arrayValue?.count == 2)
+        #expect(try subscriber.next(timeout: .seconds(10))?.subjectID == twiceIDs[0].stringValue)
+        // ...and nothing else before the next event's detection.
+        let next = try sensor.call("telemetry.ingest", ["events": .array([Self.event(8)]), "source": "ot"])
+        #expect(try subscriber.next(timeout: .seconds(10))?.subjectID == next["detection_ids"]?.arrayValue?.first?.stringValue)
 
         // Clipped: fires, capped. Disabled: silent. Expired: enabled again.
         let rule = try lead.call("rule.get", ["id": "aegis-modbus-write"])

@@ -29,6 +29,7 @@ from .errors import (
     UnknownMethod,
     error_from_reply,
 )
+from .detection import read_events
 from .events import Event, Replay, Subscriber
 from .files import Layer
 from .upload import UploadProgress
@@ -66,4 +67,5 @@ __all__ = [
     "UnknownMethod",
     "UploadProgress",
     "error_from_reply",
+    "read_events",
 ]

@@ -14,6 +14,7 @@ import zmq
 
 from . import codec
 from .config import DEFAULT_RPC_ENDPOINT, resolve_api_key, resolve_rpc_endpoint
+from .detection import DetectionCalls
 from .errors import AegisTimeout, ProtocolError, error_from_reply
 from .events import Event, Replay
 from .files import Content, Layer, read_content, write_text
@@ -25,7 +26,7 @@ __all__ = ["PROTOCOL_VERSION", "Client"]
 PROTOCOL_VERSION = 1
 
 
-class Client:
+class Client(DetectionCalls):
     """A connection to aegisd's RPC endpoint.
 
     >>> with Client.from_env() as aegis:
