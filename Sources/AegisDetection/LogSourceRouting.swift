@@ -1,7 +1,7 @@
 import AegisDomain
 
 /// What kind of log an event is, in Sigma's logsource terms.
-public struct EventLogSource: Sendable, Equatable {
+public struct EventLogSource: Sendable, Hashable {
     /// `windows`, `linux`, `macos`; nil when the event does not say.
     public var product: String?
     /// Sigma service (`security`, `sysmon`...); for a Windows channel Sigma

@@ -16,6 +16,7 @@ public final class RuleEngine: Sendable {
     public let limits: EngineLimits
     private let state: Mutex<State>
     private let scratches: RegexScratchPool
+    private let tallies = EngineTallies()
 
     public init(rules: RuleSet, limits: EngineLimits = .default) {
         self.limits = limits
@@ -36,7 +37,11 @@ public final class RuleEngine: Sendable {
         }
     }
 
-    public var counters: EngineCounters { state.withLock { $0.counters } }
+    public var counters: EngineCounters {
+        var counters = state.withLock { $0.counters }
+        tallies.add(to: &counters)
+        return counters
+    }
 
     /// The rules that match `event`, in rule-set order, correlations last.
     /// `now` decides which states are in force and stands in for the
@@ -49,27 +54,22 @@ public final class RuleEngine: Sendable {
         let candidates = rules.candidates(for: event)
         var evaluated = 0
         for index in candidates {
-            let entry = rules.entries[index]
-            let ruleState = entry.state.inForce(at: now)
-            let feedsCorrelation = rules.correlationsByBase[index] != nil
+            let ruleState = rules.entries[index].state.inForce(at: now)
+            let feedsCorrelation = rules.feedsCorrelation[index]
             guard ruleState.fires || feedsCorrelation else { continue }
             evaluated += 1
-            guard let detection = Self.detection(of: entry.rule), detection.matches(context) else { continue }
-            if let filters = rules.filters[index], !filters.allSatisfy({ $0.matches(context) }) { continue }
+            guard let detection = rules.detectionOf[index], detection.matches(context) else { continue }
+            if !rules.filtersOf[index].allSatisfy({ $0.matches(context) }) { continue }
             if feedsCorrelation { baseHits.append(index) }
-            guard ruleState.fires, !rules.suppressed.contains(index) else { continue }
-            matches.append(Self.match(entry, ruleState, detection, context, limits))
+            guard ruleState.fires, !rules.suppressedEntry[index] else { continue }
+            matches.append(Self.match(rules.entries[index], ruleState, detection, context, limits))
         }
         let correlated = baseHits.isEmpty ? [] : correlate(baseHits, rules, context, now: now)
-        let limitHits = context.regexLimitHits
-        state.withLock { state in
-            state.counters.eventsEvaluated += 1
-            state.counters.rulesEvaluated += evaluated
-            state.counters.matches += matches.count + correlated.count
-            state.counters.correlationMatches += correlated.count
-            state.counters.regexLimitHits += limitHits
-        }
-        return matches + correlated
+        // Counted without a lock: evaluations on several threads do not wait on each other.
+        tallies.record(
+            rules: evaluated, matches: matches.count + correlated.count, correlations: correlated.count,
+            regexLimitHits: context.regexLimitHits)
+        return correlated.isEmpty ? matches : matches + correlated
     }
 
     /// Runs one rule on one event regardless of routing and state, and

@@ -1,4 +1,5 @@
 import AegisDomain
+import Synchronization
 
 /// An immutable, shareable set of compiled rules with their revision and
 /// state, indexed for routing by log source, with Sigma filters attached to
@@ -33,6 +34,13 @@ public final class RuleSet: Sendable {
     /// Base entries of correlations that do not `generate`: they feed the
     /// correlation and do not fire on their own.
     let suppressed: Set<Int>
+    /// The same per entry, laid out for the evaluation loop (no hashing per
+    /// candidate): its detection, its filters' detections, whether it feeds
+    /// a correlation, whether it is suppressed.
+    let detectionOf: [CompiledDetection?]
+    let filtersOf: [[CompiledDetection]]
+    let feedsCorrelation: [Bool]
+    let suppressedEntry: [Bool]
 
     public static let empty = RuleSet(rules: [])
 
@@ -84,6 +92,10 @@ public final class RuleSet: Sendable {
         self.correlationsByBase = correlations
         self.suppressed = suppressed
         self.unresolved = unresolved
+        detectionOf = rules.map { RuleEngine.detection(of: $0.rule) }
+        filtersOf = rules.indices.map { filters[$0] ?? [] }
+        feedsCorrelation = rules.indices.map { correlations[$0] != nil }
+        suppressedEntry = rules.indices.map { suppressed.contains($0) }
     }
 
     private static func isDetector(_ entry: Entry) -> Bool {
@@ -98,6 +110,25 @@ public final class RuleSet: Sendable {
     /// unknown; then only those whose product, service (Sigma) or source
     /// kinds (native) agree with the event's.
     func candidates(for event: TelemetryEvent) -> [Int] {
+        // Events of one source look alike: route each kind once.
+        let key = RouteKey(logSource: event.logSource, source: event.source)
+        if let known = routes.withLock({ $0[key] }) { return known }
+        let picked = route(event)
+        routes.withLock { routes in
+            if routes.count >= Self.maxRoutes { routes.removeAll() }
+            routes[key] = picked
+        }
+        return picked
+    }
+
+    private struct RouteKey: Hashable {
+        var logSource: EventLogSource
+        var source: String?
+    }
+    private let routes = Mutex<[RouteKey: [Int]]>([:])
+    private static let maxRoutes = 1024
+
+    private func route(_ event: TelemetryEvent) -> [Int] {
         let source = event.logSource
         var picked: [Int]
         if source.categoriesKnown {

@@ -1,8 +1,9 @@
 import AegisDomain
 
 /// A Sigma `detection` block compiled: its identifiers (selections and
-/// keyword lists) and its condition over them.
-struct CompiledDetection: Sendable {
+/// keyword lists) and its condition over them. A class: the engine passes
+/// it around per candidate rule with one reference count, not four.
+final class CompiledDetection: Sendable {
     /// One identifier: OR of branches, each an AND of field tests.
     struct Selection: Sendable {
         let name: String
@@ -26,6 +27,13 @@ struct CompiledDetection: Sendable {
     let conditionText: String
     /// Selections that count for the evidence: not under a `not`.
     let positive: Set<Int>
+
+    init(selections: [Selection], condition: Expr, conditionText: String, positive: Set<Int>) {
+        self.selections = selections
+        self.condition = condition
+        self.conditionText = conditionText
+        self.positive = positive
+    }
 
     func matches(_ context: EvaluationContext) -> Bool { Self.evaluate(condition, selections, context) }
 

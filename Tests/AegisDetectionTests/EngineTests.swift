@@ -41,6 +41,40 @@ import Testing
         #expect(engine.evaluate(ecs, now: Date()).map(\.ruleID) == ["lnx"])
     }
 
+    @Test func routingIsRememberedPerKindOfEventAndCountersAddUpAcrossThreads() throws {
+        let native = """
+            rule_id: ot-write
+            rule_version: 1
+            name: OT write
+            applies_to: [ot]
+            match:
+              field: CommandLine
+              pattern: 'modbus-cli\\s+write'
+            emits:
+              - technique_id: T0803
+            """
+        let engine = try engine([Self.processRule, Self.registryRule, native])
+        let fields: [String: Value] = ["Image": "C:\\net.exe", "TargetObject": "HKLM\\x\\Run\\y"]
+        let process = try #require(Fixture.sysmon(1, fields))
+        let registry = try #require(Fixture.sysmon(13, fields))
+        let ot = TelemetryEvent(fields: ["CommandLine": "modbus-cli write 1"], source: "OT")
+        let it = TelemetryEvent(fields: ["CommandLine": "modbus-cli write 1"], source: "it")
+        // The same kinds again and again, interleaved: each keeps its own route.
+        for _ in 0..<3 {
+            #expect(engine.evaluate(process, now: Date()).map(\.ruleID) == ["proc"])
+            #expect(engine.evaluate(registry, now: Date()).map(\.ruleID) == ["reg"])
+            #expect(engine.evaluate(ot, now: Date()).map(\.ruleID) == ["ot-write"])
+            #expect(engine.evaluate(it, now: Date()).isEmpty)
+        }
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<50 { _ = engine.evaluate(process, now: Date()) }
+        }
+        let counters = engine.counters
+        #expect(counters.eventsEvaluated == 12 + 200)
+        #expect(counters.matches == 9 + 200)
+        #expect(counters.rulesEvaluated > counters.eventsEvaluated)
+    }
+
     @Test func fieldResolution() throws {
         // Data entries with @Name/#text and #attributes.Name; System attributes.
         let data = try TelemetryEvent.fromJSON(#"""
