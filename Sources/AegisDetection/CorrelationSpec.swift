@@ -48,6 +48,9 @@ struct CorrelationSpec: Sendable {
                 case .double(let d): bound = d
                 default: throw .invalid("correlation.condition.\(key) must be a number")
                 }
+                guard bound.isFinite, abs(bound) <= 1e15 else {
+                    throw .invalid("correlation.condition.\(key) must be a number up to 10^15")
+                }
                 conditions.append((op, bound))
             }
         }
@@ -80,7 +83,8 @@ struct CorrelationSpec: Sendable {
 
     /// `30s`, `5m`, `1h`, `7d` in seconds.
     static func parseTimespan(_ text: String) -> TimeInterval? {
-        guard let unit = text.last, let n = Double(text.dropLast()), n > 0, n.isFinite else { return nil }
+        // At most about 31 years, so the window's arithmetic stays finite.
+        guard let unit = text.last, let n = Double(text.dropLast()), n > 0, n.isFinite, n <= 1e9 else { return nil }
         switch unit {
         case "s": return n
         case "m": return n * 60

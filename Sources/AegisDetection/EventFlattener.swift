@@ -137,11 +137,18 @@ enum EventFlattener {
 
     /// Adds values under `key`, making an array when it already holds some.
     private static func append(_ key: String, _ values: [Value], _ flat: inout Flat) {
-        guard let existing = flat.fields[key] else {
+        // Taken out first, so the array is appended to in place (not copied
+        // once per value: an event repeating a key must stay linear).
+        guard let existing = flat.fields.removeValue(forKey: key) else {
             flat.fields[key] = values.count == 1 ? values[0] : .array(values)
             return
         }
-        if case .array(let old) = existing { flat.fields[key] = .array(old + values) } else { flat.fields[key] = .array([existing] + values) }
+        if case .array(var old) = existing {
+            old.append(contentsOf: values)
+            flat.fields[key] = .array(old)
+        } else {
+            flat.fields[key] = .array([existing] + values)
+        }
     }
 
     private static func append(_ key: String, _ value: Value, _ flat: inout Flat) { append(key, [value], &flat) }

@@ -100,7 +100,8 @@ enum EventTime {
 
     /// UTC calendar parts of a date, with its ISO 8601 week number.
     static func components(_ date: Date) -> Parts {
-        let total = Int(floor(date.timeIntervalSince1970))
+        // Clamped first: a client's timestamp may lie anywhere in 64 bits.
+        let total = Int(floor(TimestampRange.clamped(date).timeIntervalSince1970))
         let days = Int(floor(Double(total) / 86_400))
         let secs = total - days * 86_400
         let (y, m, d) = civilFromDays(days)

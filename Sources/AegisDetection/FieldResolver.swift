@@ -87,12 +87,17 @@ final class ResolvedField {
 
 /// Field names numbered process-wide when rules compile, so an evaluation
 /// caches resolved fields in an array instead of hashing names per test.
+/// The table is bounded (rules tried with `rule.test` name fields too): past
+/// `capacity` names, a field gets no number and is cached by name.
 enum FieldSlots {
     private static let table = Mutex<[String: Int]>([:])
+    static let capacity = 4_096
 
+    /// The field's number, or -1 once the table is full.
     static func slot(_ name: String) -> Int {
         table.withLock { table in
             if let slot = table[name] { return slot }
+            guard table.count < capacity else { return -1 }
             let slot = table.count
             table[name] = slot
             return slot
@@ -133,6 +138,7 @@ final class EvaluationContext {
 
     /// The field numbered `slot` (see `FieldSlots`), named `name`.
     func field(_ name: String, slot: Int) -> ResolvedField {
+        guard slot >= 0 else { return field(name) }
         if slot < slots.count, let hit = slots[slot] { return hit }
         let resolved = field(name)
         if slot >= slots.count { slots.append(contentsOf: repeatElement(nil, count: slot + 1 - slots.count)) }

@@ -153,9 +153,9 @@ public final class RuleEngine: Sendable {
             guard case .correlation(let spec) = entry.rule.body else { return nil }
             var evidence = values
             evidence["count"] = .int(Int64(count))
-            let condition = spec.conditions.map { "\($0.0.rawValue) \(Int($0.1))" }.joined(separator: " and ")
+            let condition = spec.conditions.map { "\($0.0.rawValue) \(Int64(exactly: $0.1.rounded()).map(String.init) ?? String($0.1))" }.joined(separator: " and ")
             let explanation = MatchExplanation(
-                condition: "\(spec.kind.rawValue) \(condition) within \(Int(spec.timespan))s by \(spec.groupBy.joined(separator: ", "))",
+                condition: "\(spec.kind.rawValue) \(condition) within \(Int64(exactly: spec.timespan.rounded()).map(String.init) ?? String(spec.timespan))s by \(spec.groupBy.joined(separator: ", "))",
                 identifiers: [.init(name: rules.entries[base].rule.definition.id, matched: true, keys: [])])
             return RuleMatch(
                 ruleID: d.id, revision: entry.revision, format: d.format, kind: .correlation, techniqueIDs: d.techniqueIDs,

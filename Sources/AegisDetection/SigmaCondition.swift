@@ -77,10 +77,14 @@ indirect enum SigmaCondition: Equatable, Sendable {
         }
 
         mutating func negation() throws(RuleRejection) -> SigmaCondition {
-            if peekLower == "not" {
+            // A run of `not`s is folded here, without recursion: an even
+            // count cancels out.
+            var negated = false
+            while peekLower == "not" {
                 position += 1
-                return .not(try negation())
+                negated.toggle()
             }
+            if negated { return .not(try primary()) }
             return try primary()
         }
 

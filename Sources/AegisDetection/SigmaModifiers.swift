@@ -3,7 +3,10 @@ import Foundation
 /// Compiles one `field|modifier|...: value(s)` entry of a Sigma selection
 /// (docs/DETECTION.md has the modifier table).
 enum SigmaModifiers {
-    private enum Transform { case base64, base64offset, utf16le, utf16be, utf16, windash }
+    private enum Transform: Hashable { case base64, base64offset, utf16le, utf16be, utf16, windash }
+    /// The most patterns one value's transforms may make (windash makes 5,
+    /// base64offset 3 of each).
+    static let maxVariants = 256
     private enum Placement { case contains, startswith, endswith }
     private enum TestKind: Equatable { case string, re, cidr, compare(Comparison), exists, fieldref, datePart(DatePart) }
 
@@ -51,6 +54,7 @@ enum SigmaModifiers {
             default: throw .unsupported("modifier '\(name)' in \(key)")
             }
         }
+        guard Set(transforms).count == transforms.count else { throw .invalid("a transform modifier repeated in \(key)") }
         if let comparison {
             switch kind {
             case .string: kind = .compare(comparison)
@@ -143,11 +147,14 @@ enum SigmaModifiers {
         for transform in transforms {
             switch transform {
             case .windash:
+                // Checked as it grows: repeated transforms multiply the patterns.
+                guard variants.count <= Self.maxVariants else { break }
                 variants = variants.flatMap { $0.windashVariants() }
             case .utf16le, .utf16be, .utf16:
                 encoding = transform == .utf16le ? ValueEncoding.utf16LE : transform == .utf16be ? ValueEncoding.utf16BE : ValueEncoding.utf16
                 encodingName = "\(transform)"
             case .base64, .base64offset:
+                guard variants.count <= Self.maxVariants else { break }
                 var encoded: [SigmaString] = []
                 for variant in variants {
                     guard let plain = variant.plainText else { throw .invalid("\(key): base64 of a value with wildcards") }
@@ -160,6 +167,9 @@ enum SigmaModifiers {
             }
         }
         if encoding != nil { throw .unsupported("\(encodingName) without a following base64/base64offset, in \(key)") }
+        guard variants.count <= Self.maxVariants else {
+            throw .invalid("\(key): its modifiers make more than \(Self.maxVariants) patterns of one value")
+        }
         let effective = placement ?? (keyword ? .contains : nil)
         return variants.map { variant in
             let placed: SigmaString =

@@ -105,6 +105,12 @@ import Testing
         let version = try #require(try Self.rule(client, Self.id(of: bits))?["version"])
         #expect(code { try client.call("rule.delete", ["id": .string(Self.id(of: bits)), "version": version]) }
             == "FAILED_PRECONDITION")
+        // Nor replaced by an import: the whole call is refused, naming the file.
+        let importing: () throws -> MessagePackValue = {
+            try client.call("rule.import", ["files": .array([.map(["name": "mine.yml", "content": .string(bits)])])])
+        }
+        #expect(code(importing) == "FAILED_PRECONDITION")
+        #expect(details(importing)?["source_name"] == "bits.yaml")
 
         // Deleted: its rule goes.
         try FileManager.default.removeItem(at: file)

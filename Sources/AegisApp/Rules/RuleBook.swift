@@ -35,10 +35,12 @@ public final class RuleBook: Sendable {
     /// Brings the engine up to the store's revision (one small read when
     /// nothing changed).
     public func refresh(_ session: any StoreSession) throws {
+        // The common case, without waiting on other refreshes: up to date.
+        let current = try session.read { try $0.rules.currentRevision() }
+        if state.withLock({ $0.loaded && $0.follower.applied >= current }) { return }
         try refreshing.withLock { _ in
             let (loaded, applied) = state.withLock { ($0.loaded, $0.follower.applied) }
-            let current = try session.read { try $0.rules.currentRevision() }
-            if loaded && current == applied { return }
+            if loaded && current <= applied { return }
             guard loaded else { return try reload(session) }
             let (changes, rules) = try session.read { repos -> ([RuleChange], [String: StoredRule]) in
                 let changes = try repos.rules.changes(after: applied, limit: 1000)

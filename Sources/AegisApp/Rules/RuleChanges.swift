@@ -50,7 +50,8 @@ struct RuleChanges {
         try repos.rules.save(changed)
         try repos.rules.record(RuleChange(revision: changed.revision, ruleID: rule.id, kind: .stateChanged, at: now))
         var body = payload(changed, kind: .stateChanged)
-        body["previous"] = RuleStateView(rule.state.inForce(at: now)).payload
+        // The state as stored: an automatic revert tells what expired.
+        body["previous"] = RuleStateView(rule.state).payload
         body["state"] = RuleStateView(state).payload
         body["auto_revert"] = .bool(autoRevert)
         try ChangeLog(repos: repos, env: env, context: context, now: now).record(

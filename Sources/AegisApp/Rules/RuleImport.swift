@@ -53,6 +53,15 @@ extension RuleService {
         let known = try context.session.read { repos in
             Set(try emitted.filter { try repos.catalog.technique(id: $0) != nil })
         }
+        // A rule of the rules directory changes with its file alone.
+        let ids = Set(reports.flatMap(\.parsed).map(\.id))
+        if let owned = try context.session.read({ repos in
+            try ids.sorted().lazy.compactMap { try repos.rules.rule(id: $0) }.first { $0.origin == .directory }
+        }) {
+            throw AegisError.failedPrecondition(
+                "rule \(owned.id) belongs to the rules directory (\(owned.sourceName)); change its file instead",
+                details: ["id": .string(owned.id), "source_name": .string(owned.sourceName)])
+        }
         var lines: [RuleImportReport.FileLine] = []
         for (file, report) in zip(files, reports) {
             var rules = report.outcomes.map { Self.line($0, known: known) }

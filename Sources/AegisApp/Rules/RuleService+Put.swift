@@ -52,6 +52,9 @@ extension RuleService {
     static func outcome(
         _ definition: RuleDefinition, old: StoredRule?, origin: RuleOrigin, sourceName: String, seen: inout Set<String>
     ) -> RulePutOutcome {
+        guard (try? RuleID.parse(definition.id)) != nil else {
+            return .refused("a rule id is printable ASCII without spaces, at most 200 characters")
+        }
         guard seen.insert(definition.id).inserted else { return .refused("the file holds rule \(definition.id) twice") }
         guard let old else { return .imported }
         if old.definition.format != definition.format {

@@ -95,6 +95,10 @@ extension RuleService {
     /// Events read per `rule.backtest` chunk, and the time one chunk may take.
     public static let backtestChunkEvents = 5_000
     public static let backtestChunkSeconds = 1.0
+    /// Matches one chunk carries at most (one event's may go past it).
+    public static let backtestChunkMatches = 1_000
+    /// Rules one `content` may hold for `rule.test` and `rule.backtest`.
+    public static let maxTrialRules = 100
 
     /// Tries the rule on stored telemetry that happened in `[since, until)`,
     /// one chunk per call; `decode` reads an event back from its body.
@@ -109,11 +113,19 @@ extension RuleService {
         var hits: [BacktestChunk.Hit] = []
         var scanned = 0, unreadable = 0
         var done = false
-        while scanned < Self.backtestChunkEvents {
+        /// Whether this chunk must end before the next event (it is full,
+        /// or its time is up); the cursor then points at the last event read.
+        func full() -> Bool {
+            hits.count >= Self.backtestChunkMatches
+                || Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9 > Self.backtestChunkSeconds
+        }
+        reading: while scanned < Self.backtestChunkEvents {
+            let wanted = min(500, Self.backtestChunkEvents - scanned)
             let page = try context.session.read {
-                try $0.telemetry.events(since: since, until: until, after: after, limit: min(500, Self.backtestChunkEvents - scanned))
+                try $0.telemetry.events(since: since, until: until, after: after, limit: wanted)
             }
             for record in page {
+                if full() { break reading }
                 scanned += 1
                 after = (record.occurredAt, record.id)
                 guard let event = try? decode(record) else {
@@ -122,16 +134,14 @@ extension RuleService {
                 }
                 for rule in rules {
                     let r = RuleEngine.test(rule, on: event)
-                    guard r.matched, hits.count < 1_000 else { continue }
+                    guard r.matched else { continue }
                     hits.append(
                         .init(
                             ruleID: rule.definition.id, eventID: record.id, occurredAt: record.occurredAt,
                             host: record.host, summary: r.explanation.summary, evidence: r.evidence))
                 }
             }
-            if page.count < 500 { done = true; break }
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-            if elapsed > Self.backtestChunkSeconds || hits.count >= 1_000 { break }
+            if page.count < wanted { done = true; break }
         }
         let next = done ? nil : after.map { "\(StoreMicros.of($0.0))|\($0.1)" }
         return BacktestChunk(matches: hits, scanned: scanned, unreadable: unreadable, nextCursor: next)
@@ -159,6 +169,9 @@ extension RuleService {
                 }
             }
             let evaluable = report.parsed.filter(\.evaluable)
+            guard evaluable.count <= Self.maxTrialRules else {
+                throw AegisError.invalidArgument("content", "at most \(Self.maxTrialRules) rules at a time")
+            }
             guard !evaluable.isEmpty else {
                 throw AegisError.invalidArgument("content", "no rule Aegis evaluates (Elastic rules run in Elastic)")
             }

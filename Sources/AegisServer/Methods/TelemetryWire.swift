@@ -77,7 +77,7 @@ enum TelemetryWire {
         case .array(let a): .array(a.map(value))
         case .map(let m):
             .map(Dictionary(m.map { (($0.key.stringValue ?? "\($0.key)"), value($0.value)) }, uniquingKeysWith: { first, _ in first }))
-        case .timestamp(let t): .timestamp(t)
+        case .timestamp(let t): .timestamp(TimestampRange.clamped(t))
         case .ext: .null
         }
     }

@@ -6,6 +6,9 @@ struct SQLDetectionRepository<DB: SQLDatabase>: DetectionRepository {
     let db: DB
 
     func insert(_ detections: [Detection]) throws -> Set<String> {
+        // In id order, so two instances inserting the same detections take
+        // the unique index's locks in one order (no deadlock on PostgreSQL).
+        let detections = detections.sorted { $0.id < $1.id }
         var stored = Set<String>()
         var start = 0
         let row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"

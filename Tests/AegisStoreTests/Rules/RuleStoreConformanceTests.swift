@@ -144,7 +144,7 @@ final class ManualClock: WallClock {
         let announced = try events(a, type: "rule.state_changed")
         #expect(announced.count == 2)
         #expect(announced.last?.event.payload["auto_revert"] == true)
-        #expect(announced.last?.event.payload["previous"]?.mapValue?["state"] == "enabled")
+        #expect(announced.last?.event.payload["previous"]?.mapValue?["state"] == "disabled")
         #expect(try a.rule(id: "r-1").rule.state == .default)
         #expect(try a.nextStateExpiry() == nil)
     }

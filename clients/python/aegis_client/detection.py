@@ -225,7 +225,12 @@ class DetectionCalls:
 
         for event in events:
             value = _event(event)
-            cost = len(value) + 5 if isinstance(value, (str, bytes)) else len(codec.packb(value))
+            if isinstance(value, str):
+                cost = len(value.encode()) + 5  # UTF-8 bytes, as sent
+            elif isinstance(value, bytes):
+                cost = len(value) + 5
+            else:
+                cost = len(codec.packb(value))
             if pending and (len(pending) >= batch or size + cost > batch_bytes):
                 send()
                 pending, size = [], 0
