@@ -91,13 +91,12 @@ public struct RuleDirectorySync {
             try context.session.write { try $0.rules.deleteSource(name: source.name) }
         }
 
-        // Files gone (not merely out of sight under an unreadable folder).
+        // Files gone (not merely out of sight under an unreadable folder):
+        // their rules are removed after the new and changed files are
+        // stored, so a rule moved to another file keeps its state.
         let present = Set(listing.files)
-        for source in stored.values.sorted(by: { $0.name < $1.name })
-        where !Self.isFolder(source.name) && !present.contains(source.name) && !Self.hidden(source.name, by: folders) {
-            for id in source.ruleIDs { try removeRule(id, ownedBy: source.name) }
-            try context.session.write { try $0.rules.deleteSource(name: source.name) }
-            summary.removed.append(source.name)
+        let gone = stored.values.sorted(by: { $0.name < $1.name }).filter {
+            !Self.isFolder($0.name) && !present.contains($0.name) && !Self.hidden($0.name, by: folders)
         }
 
         // Files new or changed: read and parse them all, then store them.
@@ -121,7 +120,16 @@ public struct RuleDirectorySync {
             }
             pending.append(PendingFile(name: name, definitions: report.parsed, sha: sha, previous: previous))
         }
-        try store(pending, into: &summary)
+        let goneNames = Set(gone.map(\.name))
+        let pendingIDs = Dictionary(pending.map { ($0.name, Set($0.definitions.map(\.id))) }) { first, _ in first }
+        try store(pending, into: &summary) { owner, id in
+            goneNames.contains(owner) || pendingIDs[owner].map { !$0.contains(id) } == true
+        }
+        for source in gone {
+            for id in source.ruleIDs { try removeRule(id, ownedBy: source.name) }
+            try context.session.write { try $0.rules.deleteSource(name: source.name) }
+            summary.removed.append(source.name)
+        }
         return summary
     }
 
@@ -136,14 +144,17 @@ public struct RuleDirectorySync {
     /// Stores each file's rules; a file refused because another holds one of
     /// its ids is tried again once the others are done (a rule moved from
     /// one file to another in one edit), and reported when still refused.
-    private func store(_ files: [PendingFile], into summary: inout RuleDirectorySyncSummary) throws {
+    private func store(
+        _ files: [PendingFile], into summary: inout RuleDirectorySyncSummary, releasable: (String, String) -> Bool
+    ) throws {
         let rules = RuleService(env: env, context: context)
         var waiting = files
         var refusals: [String: String] = [:]
         while !waiting.isEmpty {
             var next: [PendingFile] = []
             for file in waiting {
-                let outcomes = try rules.put(file.definitions, origin: .directory, sourceName: file.name, action: "rule.sync")
+                let outcomes = try rules.put(
+                    file.definitions, origin: .directory, sourceName: file.name, action: "rule.sync", releasable: releasable)
                 let refused = outcomes.compactMap { if case .refused(let why) = $0 { why } else { nil } }
                 guard refused.isEmpty else {
                     refusals[file.name] = Self.clipped(Array(Set(refused)).sorted().joined(separator: "; "))

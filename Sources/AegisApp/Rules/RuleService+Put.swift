@@ -15,8 +15,13 @@ extension RuleService {
     /// new, changed or left as it was. A rule the rules directory owns
     /// refuses an import; an id held by another format refuses either.
     /// When anything is refused, nothing of the file is written.
+    /// `releasable(owner, id)`: whether another directory file that holds
+    /// `id` lets it go in this sync (it is gone, or no longer defines it), so
+    /// a rule moved between files keeps its state instead of being deleted
+    /// and made again.
     public func put(
-        _ definitions: [RuleDefinition], origin: RuleOrigin, sourceName: String, action: String
+        _ definitions: [RuleDefinition], origin: RuleOrigin, sourceName: String, action: String,
+        releasable: (_ owner: String, _ id: String) -> Bool = { _, _ in false }
     ) throws -> [RulePutOutcome] {
         let now = env.clock.now()
         return try context.session.write { repos in
@@ -27,7 +32,10 @@ extension RuleService {
             for definition in definitions {
                 let old = try repos.rules.rule(id: definition.id)
                 existing.append(old)
-                outcomes.append(Self.outcome(definition, old: old, origin: origin, sourceName: sourceName, seen: &seen))
+                outcomes.append(
+                    Self.outcome(
+                        definition, old: old, origin: origin, sourceName: sourceName, seen: &seen,
+                        released: old.map { releasable($0.sourceName, $0.id) } ?? false))
             }
             guard !outcomes.contains(where: { if case .refused = $0 { true } else { false } }) else { return outcomes }
             let changes = RuleChanges(repos: repos, env: env, context: context, now: now)
@@ -50,7 +58,8 @@ extension RuleService {
     }
 
     static func outcome(
-        _ definition: RuleDefinition, old: StoredRule?, origin: RuleOrigin, sourceName: String, seen: inout Set<String>
+        _ definition: RuleDefinition, old: StoredRule?, origin: RuleOrigin, sourceName: String, seen: inout Set<String>,
+        released: Bool = false
     ) -> RulePutOutcome {
         guard (try? RuleID.parse(definition.id)) != nil else {
             return .refused("a rule id is printable ASCII without spaces, at most 200 characters")
@@ -63,7 +72,7 @@ extension RuleService {
         if old.origin == .directory, origin == .import {
             return .refused("rule \(definition.id) belongs to the rules directory (\(old.sourceName))")
         }
-        if old.origin == .directory, origin == .directory, old.sourceName != sourceName {
+        if old.origin == .directory, origin == .directory, old.sourceName != sourceName, !released {
             return .refused("rule \(definition.id) is already defined by \(old.sourceName)")
         }
         return old.definition == definition && old.origin == origin && old.sourceName == sourceName

@@ -166,6 +166,25 @@ import Testing
         #expect(try events(.ruleSyncFailed).isEmpty)
     }
 
+    @Test func aRuleMovedOrRenamedKeepsItsStateAndIsNeverDeleted() throws {
+        write("old.yml", Self.sevenZip)
+        _ = try run()
+        _ = try rules.setState(id: Self.sevenZipID, version: 1, change: RuleStateChange(kind: .disabled, reason: "noisy"))
+        // `git mv old.yml new.yml`: one file gone, one new, in one sync.
+        files["old.yml"] = nil
+        write("new.yml", Self.sevenZip)
+        let summary = try run()
+        #expect(summary.failed.isEmpty && summary.synced == ["new.yml"] && summary.removed == ["old.yml"])
+        let moved = try #require(try rule(Self.sevenZipID))
+        #expect(moved.sourceName == "new.yml" && moved.state.kind == .disabled && moved.version == 3)
+        #expect(try events(.ruleDeleted).isEmpty)
+        #expect(try source("old.yml") == nil && source("new.yml")?.ruleIDs == [Self.sevenZipID])
+        // A second file naming the id, while its owner still defines it, is refused as before.
+        write("copy.yml", Self.sevenZip)
+        #expect(try run().failed.keys.sorted() == ["copy.yml"])
+        #expect(try rule(Self.sevenZipID)?.sourceName == "new.yml")
+    }
+
     @Test func theDirectorysRulesRefuseImportsAndDeletion() throws {
         write("7zip.yml", Self.sevenZip)
         _ = try run()
