@@ -23,6 +23,22 @@ public enum Cursor {
         return String(text.dropFirst(3))
     }
 
+    /// A cursor after an item sorted by time, then id (`detection.list`,
+    /// `rule.backtest`): the time to the microsecond, as the store keeps it.
+    public static func encode(time: Date, id: String) -> String? {
+        encode("\(Int64((time.timeIntervalSince1970 * 1_000_000).rounded()))|\(id)")
+    }
+
+    /// The time and id inside a cursor made by `encode(time:id:)`.
+    public static func decodeTimeKey(_ cursor: String?) throws(AegisError) -> (Date, String)? {
+        guard let key = try decode(cursor) else { return nil }
+        let parts = key.split(separator: "|", maxSplits: 1)
+        guard parts.count == 2, let micros = Int64(parts[0]) else {
+            throw AegisError.invalidArgument("cursor", "not a cursor returned by this server")
+        }
+        return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), String(parts[1]))
+    }
+
     /// Validates a `limit` parameter: 1...1000, default 100.
     public static func pageRequest(limit: Int?, cursor: String?) throws(AegisError) -> PageRequest {
         let limit = limit ?? PageRequest.defaultLimit

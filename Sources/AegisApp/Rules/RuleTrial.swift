@@ -108,7 +108,7 @@ extension RuleService {
     ) throws -> BacktestChunk {
         guard since < until else { throw AegisError.invalidArgument("until", "until must come after since") }
         let rules = try compiled(candidate)
-        var after = try cursor.map(Self.parseCursor)
+        var after = try Cursor.decodeTimeKey(cursor)
         let started = DispatchTime.now()
         var hits: [BacktestChunk.Hit] = []
         var scanned = 0, unreadable = 0
@@ -143,7 +143,7 @@ extension RuleService {
             }
             if page.count < wanted { done = true; break }
         }
-        let next = done ? nil : after.map { "\(StoreMicros.of($0.0))|\($0.1)" }
+        let next = done ? nil : after.flatMap { Cursor.encode(time: $0.0, id: $0.1) }
         return BacktestChunk(matches: hits, scanned: scanned, unreadable: unreadable, nextCursor: next)
     }
 
@@ -184,17 +184,4 @@ extension RuleService {
             throw AegisError.invalidArgument(field, "\(error)")
         }
     }
-
-    static func parseCursor(_ text: String) throws -> (Date, String) {
-        let parts = text.split(separator: "|", maxSplits: 1)
-        guard parts.count == 2, let micros = Int64(parts[0]), parts[1].count <= 100 else {
-            throw AegisError.invalidArgument("cursor", "not a cursor this method gave")
-        }
-        return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), String(parts[1]))
-    }
-}
-
-/// Microseconds since 1970, as cursors carry times.
-enum StoreMicros {
-    static func of(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
 }

@@ -35,13 +35,12 @@ public struct DetectionService {
             }
             query.minConfidence = min
         }
-        if let cursor = filters.cursor {
-            let (time, id) = try RuleService.parseCursor(cursor)
+        if let (time, id) = try Cursor.decodeTimeKey(filters.cursor) {
             query.after = DetectionKey(occurredAt: time, id: id)
         }
         let rows = try context.session.read { try $0.detections.detections(matching: query) }
         let items = Array(rows.prefix(page.limit))
-        let next = rows.count > page.limit ? items.last.map { "\(StoreMicros.of($0.occurredAt))|\($0.id)" } : nil
+        let next = rows.count > page.limit ? items.last.flatMap { Cursor.encode(time: $0.occurredAt, id: $0.id) } : nil
         return ListResult(items: items.map(DetectionView.init), nextCursor: next)
     }
 }
