@@ -70,7 +70,7 @@ struct SQLDetectionRepository<DB: SQLDatabase>: DetectionRepository {
             .text(d.id), .text(d.source), .text(d.ruleID), .int(d.ruleRevision), .text(d.ruleFormat.rawValue),
             .text(StringList.encode(d.techniqueIDs)), .text(StringList.encode(d.tacticIDs)), .int(d.confidence),
             .optional(d.level), .optional(d.eventID), .optional(d.host), .int(StoreTime.micros(d.occurredAt)),
-            .int(StoreTime.micros(d.detectedAt)), .text(EvidenceJSON.encode(d.evidence)),
+            .int(StoreTime.micros(d.detectedAt)), .text(Value.map(d.evidence).jsonText),
         ]
     }
 
@@ -80,20 +80,6 @@ struct SQLDetectionRepository<DB: SQLDatabase>: DetectionRepository {
             ruleFormat: RuleFormat(rawValue: row.text(4)) ?? .sigma, techniqueIDs: StringList.decode(row.text(5)),
             tacticIDs: StringList.decode(row.text(6)), confidence: Int(row.int(7)), level: row.optionalText(8),
             eventID: row.optionalText(9), host: row.optionalText(10), occurredAt: StoreTime.date(row.int(11)),
-            detectedAt: StoreTime.date(row.int(12)), evidence: EvidenceJSON.decode(row.text(13)))
-    }
-}
-
-/// A detection's evidence as a JSON object.
-enum EvidenceJSON {
-    static func encode(_ evidence: [String: Value]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        guard let data = try? encoder.encode(evidence) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
-    }
-
-    static func decode(_ text: String) -> [String: Value] {
-        (try? JSONDecoder().decode([String: Value].self, from: Data(text.utf8))) ?? [:]
+            detectedAt: StoreTime.date(row.int(12)), evidence: Value(storedJSON: row.text(13))?.mapValue ?? [:])
     }
 }

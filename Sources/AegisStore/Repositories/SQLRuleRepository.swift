@@ -188,14 +188,9 @@ struct SQLRuleRepository<DB: SQLDatabase>: RuleRepository {
             updatedAt: StoreTime.date(row.int(23)))
     }
 
-    static func encode(_ logsource: [String: String]) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: logsource, options: [.sortedKeys]) else {
-            return "{}"
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
+    static func encode(_ logsource: [String: String]) -> String { Value.map(logsource.mapValues(Value.string)).jsonText }
 
     static func decode(_ text: String) -> [String: String] {
-        (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: String] ?? [:]
+        Value(storedJSON: text)?.mapValue?.compactMapValues(\.stringValue) ?? [:]
     }
 }
