@@ -30,14 +30,22 @@ extension CryptoProvider {
         let digits = Array("0123456789abcdef".utf8)
         var out = Array(prefix.utf8)
         out.reserveCapacity(out.count + 32)
-        let millis = UInt64(max(0, Date().timeIntervalSince1970 * 1000))
-        for shift in stride(from: 44, through: 0, by: -4) {
-            out.append(digits[Int((millis >> UInt64(shift)) & 0x0f)])
-        }
+        out += TimeOrderedID.timePart(Date()).utf8
         for b in randomBytes(10) {
             out.append(digits[Int(b >> 4)])
             out.append(digits[Int(b & 0x0f)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// The time part of `newID`'s identifiers, so a store can cut a table of
+/// them at an instant (the telemetry purge).
+public enum TimeOrderedID {
+    /// 12 hex digits of the milliseconds since 1970 (0 before it).
+    public static func timePart(_ date: Date) -> String {
+        let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        let hex = String(millis & 0xFFFF_FFFF_FFFF, radix: 16)
+        return String(repeating: "0", count: 12 - hex.count) + hex
     }
 }

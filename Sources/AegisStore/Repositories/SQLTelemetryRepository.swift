@@ -1,8 +1,8 @@
 import AegisDomain
 import Foundation
 
-/// Telemetry events in SQL. Ids are time-ordered (`evt_` then the
-/// milliseconds of receipt in hex), so the purge cuts by id.
+/// Telemetry events in SQL. Ids are time-ordered (`evt_` then
+/// `TimeOrderedID.timePart` of the receipt), so the purge cuts by id.
 struct SQLTelemetryRepository<DB: SQLDatabase>: TelemetryRepository {
     let db: DB
 
@@ -34,7 +34,7 @@ struct SQLTelemetryRepository<DB: SQLDatabase>: TelemetryRepository {
     }
 
     func purge(receivedBefore cutoff: Date, limit: Int) throws -> Int {
-        let bound = "evt_" + TelemetryIDs.millisHex(cutoff)
+        let bound = "evt_" + TimeOrderedID.timePart(cutoff)
         return try db.prepare(
             "DELETE FROM telemetry_events WHERE id IN (SELECT id FROM telemetry_events WHERE id < ? ORDER BY id LIMIT ?)"
         ).bind(.text(bound), .int(limit)).run()
@@ -53,15 +53,5 @@ struct SQLTelemetryRepository<DB: SQLDatabase>: TelemetryRepository {
         TelemetryRecord(
             id: row.text(0), receivedAt: StoreTime.date(row.int(1)), occurredAt: StoreTime.date(row.int(2)),
             host: row.optionalText(3), source: row.optionalText(4), agent: row.optionalText(5), body: row.blob(6))
-    }
-}
-
-/// The time part of telemetry ids.
-enum TelemetryIDs {
-    /// 12 hex digits of the milliseconds since 1970, as `newID` writes them.
-    static func millisHex(_ date: Date) -> String {
-        let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        let hex = String(millis, radix: 16)
-        return String(repeating: "0", count: max(0, 12 - hex.count)) + hex
     }
 }

@@ -33,7 +33,7 @@ import Testing
     func record(_ n: Int, daysAgo: Double, size: Int = 100) -> TelemetryRecord {
         let received = clock.now().addingTimeInterval(-daysAgo * 86_400)
         return TelemetryRecord(
-            id: "evt_" + TelemetryIDs.millisHex(received) + String(format: "%020d", n), receivedAt: received,
+            id: "evt_" + TimeOrderedID.timePart(received) + String(format: "%020d", n), receivedAt: received,
             occurredAt: received, host: "ws-\(n)", source: nil, agent: nil, body: Data(repeating: 0x7B, count: size))
     }
 

@@ -78,7 +78,7 @@ import Testing
 
     @Test func thePurgeRemovesEventsReceivedBeforeTheCutoff() throws {
         var old = record("old", at: 0)
-        old.id = "evt_" + TelemetryIDs.millisHex(Date(timeIntervalSince1970: 1_000)) + String(repeating: "0", count: 20)
+        old.id = "evt_" + TimeOrderedID.timePart(Date(timeIntervalSince1970: 1_000)) + String(repeating: "0", count: 20)
         let recent = record("new", at: 1)
         try session.write { try $0.telemetry.insert([old, recent]) }
         #expect(try session.write { try $0.telemetry.purge(receivedBefore: Date(timeIntervalSince1970: 2_000), limit: 100) } == 1)
