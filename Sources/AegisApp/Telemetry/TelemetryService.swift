@@ -13,6 +13,16 @@ public struct TelemetryService {
     /// The most events one `telemetry.ingest` takes.
     public static let maxBatch = 5_000
 
+    /// Refuses a batch over `maxBatch`, naming the limit; the wire handler
+    /// calls it before converting any event.
+    public static func checkBatch(_ count: Int) throws(AegisError) {
+        guard count <= maxBatch else {
+            throw AegisError(
+                .invalidArgument, "a batch holds at most \(maxBatch) events; this one has \(count)",
+                details: ["field": "events", "max": .int(Int64(maxBatch)), "given": .int(Int64(count))])
+        }
+    }
+
     public init(env: AppEnvironment, context: CallContext) {
         self.env = env
         self.context = context
@@ -30,11 +40,7 @@ public struct TelemetryService {
     }
 
     public func ingest(_ items: [Item], source: String?, book: RuleBook) throws -> IngestResult {
-        guard items.count <= Self.maxBatch else {
-            throw AegisError(
-                .invalidArgument, "a batch holds at most \(Self.maxBatch) events; this one has \(items.count)",
-                details: ["field": "events", "max": .int(Int64(Self.maxBatch)), "given": .int(Int64(items.count))])
-        }
+        try Self.checkBatch(items.count)
         let source = try Validate.optionalText(source, field: "source", max: 100)
         try book.refresh(context.session)
         let now = env.clock.now()

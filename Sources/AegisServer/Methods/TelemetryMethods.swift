@@ -31,14 +31,7 @@ enum TelemetryMethods {
             guard let events else {
                 throw CallFailure(code: .invalidArgument, message: "events is required", details: ["field": "events"])
             }
-            guard events.count <= TelemetryService.maxBatch else {
-                throw CallFailure(
-                    code: .invalidArgument,
-                    message: "a batch holds at most \(TelemetryService.maxBatch) events; this one has \(events.count)",
-                    details: [
-                        "field": "events", "max": .int(Int64(TelemetryService.maxBatch)), "given": .int(Int64(events.count)),
-                    ])
-            }
+            try TelemetryService.checkBatch(events.count)
             let items = try events.enumerated().map { try TelemetryWire.item($1, index: $0, source: source) }
             let result = try TelemetryService(env: scope.env, context: scope.context)
                 .ingest(items, source: source, book: scope.rules)
